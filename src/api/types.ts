@@ -1,0 +1,287 @@
+/**
+ * The public shapes of the Conversation Orchestrator API client.
+ *
+ * These are the contract between the HTTP client (src/api), the activities that call it and
+ * the workflows that receive its results. Everything here is plain, serialisable data: it
+ * crosses Temporal's payload boundary unchanged.
+ */
+
+/** Status of an async operation. RUNNING is pending; CANCELLED is a terminal failure. */
+export type OperationStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+
+/** Statuses after which an operation never changes again. */
+export const TERMINAL_OPERATION_STATUSES: readonly OperationStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+
+/** Which host an operation lives on; the two hosts use different operation paths and bodies. */
+export type OperationHost = 'memory' | 'conversations';
+
+/** Details of a failed operation; Conversations uses RFC 9457 fields, Memory adds `code`. */
+export interface OperationError {
+  type?: string;
+  title?: string;
+  status?: number;
+  code?: number | string;
+  detail?: string;
+  instance?: string;
+}
+
+/** One poll of `GET .../ControlPlane/Operations/{id}`, normalised across both hosts. */
+export interface Operation {
+  operationId: string;
+  status: OperationStatus;
+  createdAt?: string;
+  completedAt?: string | null;
+  statusUrl?: string;
+  /** Memory operations: `{ type: 'RESOURCE_ID', id }` once COMPLETED. */
+  result?: { type?: string; id?: string } | null;
+  /** Conversations operations: named IDs such as `configurationId`. */
+  related?: Record<string, string> | null;
+  error?: OperationError | null;
+  /** The response's `Retry-After`, parsed (RFC 9110) and clamped; undefined when absent or junk. */
+  retryAfterMs?: number;
+}
+
+/** Every `202 Accepted` for an async operation, parsed into one shape. */
+export interface AcceptedOperation {
+  /** From the `Operation-Id` header, else the last path segment of `statusUrl`. */
+  operationId: string;
+  /** Absolute URL to poll. */
+  statusUrl: string;
+  /** The response's `Retry-After`, parsed and clamped; undefined when absent or junk. */
+  retryAfterMs?: number;
+  /** Named IDs from the body, e.g. `configurationId`; `{}` when absent. */
+  related: Record<string, string>;
+  /** The `Location` header, when present. */
+  location?: string;
+  /** Memory's human-readable `message`, when present. */
+  message?: string;
+}
+
+// ---------- Memory stores ----------
+
+export type StoreStatus = 'QUEUED' | 'PROVISIONING' | 'ACTIVE' | 'FAILED';
+
+export interface CreateStoreRequest {
+  /** Required, `^[a-zA-Z0-9-]+$`, unique per account. */
+  displayName: string;
+  /** 1-128 characters. */
+  description?: string;
+}
+
+export interface MemoryStore {
+  id: string;
+  displayName: string;
+  description?: string | null;
+  status: StoreStatus;
+  intelligenceServiceId?: string | null;
+  version?: number;
+}
+
+// ---------- Configurations ----------
+
+export type ConversationGroupingType =
+  | 'GROUP_BY_PROFILE'
+  | 'GROUP_BY_PARTICIPANT_ADDRESSES'
+  | 'GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE';
+
+export type ChannelType = 'VOICE' | 'SMS' | 'RCS' | 'WHATSAPP' | 'CHAT';
+
+export interface ChannelSettings {
+  statusTimeouts?: { inactive?: number; closed?: number };
+  captureRules?: { from: string; to: string; metadata?: Record<string, string> }[];
+}
+
+export interface StatusCallback {
+  url: string;
+  method: 'GET' | 'POST';
+}
+
+export interface ConfigurationRequest {
+  /** Max 32, `^[a-zA-Z0-9-_ ]+$`. */
+  displayName: string;
+  description: string;
+  conversationGroupingType: ConversationGroupingType;
+  /** `^mem_(store|service)_[0-7][0-9a-z]{25}$` */
+  memoryStoreId: string;
+  channelSettings?: Partial<Record<ChannelType, ChannelSettings>>;
+  /** At most 2 on create. */
+  statusCallbacks?: StatusCallback[];
+  /** At most 5. */
+  intelligenceConfigurationIds?: string[];
+  memoryExtractionEnabled?: boolean;
+  /** `serviceId` matches `^IS[0-9a-f]{32}$`. */
+  conversationsV1Bridge?: { serviceId: string };
+}
+
+export interface Configuration extends ConfigurationRequest {
+  id: string;
+  createdAt?: string;
+  updatedAt?: string;
+  version?: number;
+}
+
+// ---------- Conversations ----------
+
+export type ParticipantType = 'HUMAN_AGENT' | 'CUSTOMER' | 'AI_AGENT';
+
+export interface ParticipantAddress {
+  channel: string;
+  address: string;
+  channelId?: string;
+}
+
+export interface Participant {
+  id?: string;
+  name?: string;
+  type?: ParticipantType;
+  profileId?: string;
+  addresses?: ParticipantAddress[];
+}
+
+export interface CreateConversationRequest {
+  configurationId: string;
+  name?: string;
+  participants?: Participant[];
+}
+
+export type ConversationStatus = 'ACTIVE' | 'INACTIVE' | 'CLOSED';
+
+export interface Conversation {
+  id: string;
+  accountId?: string;
+  configurationId: string;
+  status?: ConversationStatus;
+  name?: string | null;
+  createdAt?: string;
+  updatedAt?: string;
+  participants?: Participant[];
+}
+
+export interface Communication {
+  id: string;
+  conversationId?: string;
+  author?: { address?: string; channel?: string; participantId?: string } | null;
+  content?: { text?: string | null } | null;
+  recipients?: { address?: string; channel?: string; participantId?: string }[];
+  createdAt?: string;
+}
+
+// ---------- Actions ----------
+
+export type ActionStatus = 'PENDING' | 'COMPLETED' | 'FAILED';
+
+export interface MessageEndpoint {
+  participantId?: string;
+  address?: string;
+  channel?: string;
+}
+
+export interface SendMessageRequest {
+  type: 'SEND_MESSAGE';
+  payload: {
+    from: MessageEndpoint;
+    to: MessageEndpoint[];
+    content: { text?: string; contentId?: string; variables?: Record<string, string>; mediaUrls?: string[] };
+    channelSettings?: Record<string, unknown>;
+  };
+}
+
+export interface Action {
+  id: string;
+  type: string;
+  status: ActionStatus;
+  conversationId: string;
+  /** `messageSid` while PENDING or COMPLETED; `communicationId` once COMPLETED. */
+  related?: { messageSid?: string; communicationId?: string } & Record<string, string>;
+  failureReason?: string | null;
+  createdAt?: string;
+  updatedAt?: string;
+  completedAt?: string | null;
+  /** The response's `Retry-After`, when the server sent one. */
+  retryAfterMs?: number;
+}
+
+// ---------- Lists ----------
+
+/** `meta` of every list response. */
+export interface PageMeta {
+  key: string;
+  pageSize: number;
+  nextToken?: string | null;
+  previousToken?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  meta: PageMeta;
+}
+
+export interface ListOptions {
+  /** Page size sent as `pageSize`; the client follows `nextToken` across pages. */
+  pageSize?: number;
+}
+
+/** Per-request options every client method accepts. */
+export interface RequestOptions {
+  /** Aborts the request. */
+  signal?: AbortSignal;
+  /** Overrides the client's per-request timeout. */
+  timeoutMs?: number;
+}
+
+/** Options of a request the API accepts an `Idempotency-Key` for. */
+export interface IdempotentRequestOptions extends RequestOptions {
+  /**
+   * A UUID the caller generates once per logical request and reuses on every retry of it.
+   * A malformed key is refused before any request is sent.
+   */
+  idempotencyKey: string;
+}
+
+// ---------- The client ----------
+
+/**
+ * What the Orchestrator client offers. `OrchestratorClient` (src/api/client.ts) implements it
+ * over HTTP; activities depend on this interface only.
+ *
+ * Every method throws an `OrchestratorApiError` subclass (src/api/errors.ts) on failure.
+ * List methods return async iterators that follow `nextToken` across pages.
+ */
+export interface OrchestratorApi {
+  memory: {
+    createStore(body: CreateStoreRequest, options?: RequestOptions): Promise<AcceptedOperation>;
+    getStore(storeId: string, options?: RequestOptions): Promise<MemoryStore>;
+    /** Store IDs only: the API returns no names in the list. */
+    listStores(options?: ListOptions & RequestOptions): AsyncIterable<string>;
+    deleteStore(storeId: string, options?: RequestOptions): Promise<AcceptedOperation>;
+    getOperation(operationId: string, options?: RequestOptions): Promise<Operation>;
+  };
+  configurations: {
+    create(body: ConfigurationRequest, options: IdempotentRequestOptions): Promise<AcceptedOperation>;
+    get(configurationId: string, options?: RequestOptions): Promise<Configuration>;
+    list(options?: ListOptions & RequestOptions & { memoryStoreId?: string }): AsyncIterable<Configuration>;
+    /** Full replace; `version` (optional) is checked server-side, 409 on conflict. */
+    update(
+      configurationId: string,
+      body: ConfigurationRequest & { version?: number },
+      options: IdempotentRequestOptions,
+    ): Promise<AcceptedOperation>;
+    delete(configurationId: string, options: IdempotentRequestOptions): Promise<AcceptedOperation>;
+    /** `GET /v2/ControlPlane/Operations/{id}` */
+    getOperation(operationId: string, options?: RequestOptions): Promise<Operation>;
+  };
+  conversations: {
+    create(body: CreateConversationRequest, options?: RequestOptions): Promise<Conversation>;
+    get(conversationId: string, options?: RequestOptions): Promise<Conversation>;
+    list(options?: ListOptions & RequestOptions & { status?: ConversationStatus[] }): AsyncIterable<Conversation>;
+    delete(conversationId: string, options: IdempotentRequestOptions): Promise<AcceptedOperation>;
+    listCommunications(conversationId: string, options?: ListOptions & RequestOptions): AsyncIterable<Communication>;
+  };
+  actions: {
+    /** 202 with the Action in PENDING. No Idempotency-Key exists: a resend sends the message again. */
+    create(conversationId: string, body: SendMessageRequest, options?: RequestOptions): Promise<Action>;
+    get(conversationId: string, actionId: string, options?: RequestOptions): Promise<Action>;
+  };
+  /** Polls any operation by its absolute `statusUrl` (either host). */
+  getOperationByUrl(statusUrl: string, options?: RequestOptions): Promise<Operation>;
+}
