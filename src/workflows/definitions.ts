@@ -1,0 +1,117 @@
+/**
+ * Names shared by the workflow, the worker and the client: task queue, search attributes, the
+ * progress query and the shapes of progress and result. Deterministic, so the workflow bundle
+ * can import it.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery } from '@temporalio/workflow';
+import type { ProvisionInput } from './provision-input';
+
+/** The task queue the worker polls unless `TEMPORAL_TASK_QUEUE` says otherwise. */
+export const DEFAULT_TASK_QUEUE = 'orchestrator-provisioning';
+
+// ---------- Search attributes (KEYWORD; the server must have them registered) ----------
+
+/** The step a provisioning is at, e.g. `await-configuration`, `completed`, `failed`. */
+export const ProvisioningStep = defineSearchAttributeKey('ProvisioningStep', SearchAttributeType.KEYWORD);
+export const OrchestratorStoreId = defineSearchAttributeKey(
+  'OrchestratorStoreId',
+  SearchAttributeType.KEYWORD,
+);
+export const OrchestratorConfigurationId = defineSearchAttributeKey(
+  'OrchestratorConfigurationId',
+  SearchAttributeType.KEYWORD,
+);
+/** Set while an operation has stayed PENDING past the stuck threshold: contact support with it. */
+export const StuckOperationId = defineSearchAttributeKey('StuckOperationId', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTE_KEYS = [
+  ProvisioningStep,
+  OrchestratorStoreId,
+  OrchestratorConfigurationId,
+  StuckOperationId,
+];
+
+// ---------- Steps and progress ----------
+
+/** The eight working steps, in the order the workflow runs them. */
+export const PROVISION_STEPS = [
+  'create-memory-store',
+  'await-memory-store',
+  'create-configuration',
+  'await-configuration',
+  'resolve-configuration-id',
+  'create-conversation',
+  'send-message',
+  'await-message',
+] as const;
+
+export type WorkingStep = (typeof PROVISION_STEPS)[number];
+export type ProvisionStep = WorkingStep | 'completed' | 'failed';
+
+export interface StepReport {
+  status: 'running' | 'done' | 'skipped' | 'failed';
+  /** Status reads of the step's operation or action (0 for steps that poll nothing). */
+  polls: number;
+  /** Workflow time (epoch ms) the step started. */
+  startedAt: number;
+  /** Workflow time spent in the step so far. */
+  elapsedMs: number;
+}
+
+export interface ProvisionIds {
+  memoryStoreId?: string;
+  configurationId?: string;
+  conversationId?: string;
+  actionId?: string;
+  messageSid?: string;
+  communicationId?: string;
+}
+
+export interface ProvisionProgress {
+  step: ProvisionStep;
+  ids: ProvisionIds;
+  steps: Partial<Record<ProvisionStep, StepReport>>;
+  /** The operation that has been PENDING past the stuck threshold, if any. */
+  stuckOperationId?: string;
+}
+
+/** Which source gave the configuration ID: the 202/operation `related`, the operation `result`, or a list. */
+export type ConfigurationIdSource = 'related' | 'result' | 'list';
+
+export interface ProvisionResult {
+  ids: Required<Pick<ProvisionIds, 'memoryStoreId' | 'configurationId' | 'conversationId' | 'actionId'>> &
+    Pick<ProvisionIds, 'messageSid' | 'communicationId'>;
+  configurationIdResolvedBy: ConfigurationIdSource;
+  steps: Record<WorkingStep, StepReport>;
+  /** Workflow time from start to completion. */
+  totalElapsedMs: number;
+}
+
+export const progressQuery = defineQuery<ProvisionProgress>('progress');
+
+// ---------- Workflow ID ----------
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * The workflow ID of a provisioning, derived from its identity so that starting the same
+ * provisioning twice attaches to the running one instead of duplicating it:
+ * `provision-<provisioningId>` when given, else `provision-<configuration>-<store>` from the
+ * configuration's displayName and the store's displayName (or existing store ID), slugged to
+ * `[a-z0-9-]`. Names differing only in case or punctuation share an ID, on purpose: the API
+ * would treat them as near-duplicates a person confuses anyway.
+ */
+export function provisioningWorkflowId(input: ProvisionInput): string {
+  if (input.provisioningId) return `provision-${input.provisioningId}`;
+  const store =
+    'existingStoreId' in input.memoryStore
+      ? input.memoryStore.existingStoreId
+      : input.memoryStore.displayName;
+  return `provision-${slug(input.configuration.displayName)}-${slug(store)}`;
+}
