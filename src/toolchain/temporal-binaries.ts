@@ -43,18 +43,23 @@ function isExecutable(path: string): boolean {
  * @throws Error when the environment variable names a file that is not executable: an explicit
  * choice that does not work should not silently fall through to another binary.
  */
-export function resolveTemporalBinary(kind: TemporalServerKind, env: NodeJS.ProcessEnv = process.env): ResolvedBinary {
+export function resolveTemporalBinary(
+  kind: TemporalServerKind,
+  env: NodeJS.ProcessEnv = process.env,
+  projectBinDir: string = PROJECT_BIN_DIR,
+): ResolvedBinary {
   const { envVar, exe } = LOOKUP[kind];
   const explicit = env[envVar];
   if (explicit) {
     if (!isExecutable(explicit)) throw new Error(`${envVar}=${explicit} is not an executable file`);
     return { source: 'env', executable: { type: 'existing-path', path: explicit } };
   }
-  const local = join(PROJECT_BIN_DIR, exe);
+  const local = join(projectBinDir, exe);
   if (isExecutable(local)) return { source: 'project', executable: { type: 'existing-path', path: local } };
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(dir, exe);
-    if (isExecutable(candidate)) return { source: 'path', executable: { type: 'existing-path', path: candidate } };
+    if (isExecutable(candidate))
+      return { source: 'path', executable: { type: 'existing-path', path: candidate } };
   }
   return { source: 'sdk-download', executable: { type: 'cached-download' } };
 }
