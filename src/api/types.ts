@@ -80,9 +80,7 @@ export interface MemoryStore {
 // ---------- Configurations ----------
 
 export type ConversationGroupingType =
-  | 'GROUP_BY_PROFILE'
-  | 'GROUP_BY_PARTICIPANT_ADDRESSES'
-  | 'GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE';
+  'GROUP_BY_PROFILE' | 'GROUP_BY_PARTICIPANT_ADDRESSES' | 'GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE';
 
 export type ChannelType = 'VOICE' | 'SMS' | 'RCS' | 'WHATSAPP' | 'CHAT';
 
@@ -122,7 +120,11 @@ export interface Configuration extends ConfigurationRequest {
 
 // ---------- Conversations ----------
 
-export type ParticipantType = 'HUMAN_AGENT' | 'CUSTOMER' | 'AI_AGENT';
+/**
+ * Creating a conversation accepts HUMAN_AGENT, CUSTOMER and AI_AGENT; responses may also carry
+ * AGENT and UNKNOWN (the spec's participant schema).
+ */
+export type ParticipantType = 'HUMAN_AGENT' | 'CUSTOMER' | 'AI_AGENT' | 'AGENT' | 'UNKNOWN';
 
 export interface ParticipantAddress {
   channel: string;
@@ -273,9 +275,14 @@ export interface OrchestratorApi {
   conversations: {
     create(body: CreateConversationRequest, options?: RequestOptions): Promise<Conversation>;
     get(conversationId: string, options?: RequestOptions): Promise<Conversation>;
-    list(options?: ListOptions & RequestOptions & { status?: ConversationStatus[] }): AsyncIterable<Conversation>;
+    list(
+      options?: ListOptions & RequestOptions & { status?: ConversationStatus[] },
+    ): AsyncIterable<Conversation>;
     delete(conversationId: string, options: IdempotentRequestOptions): Promise<AcceptedOperation>;
-    listCommunications(conversationId: string, options?: ListOptions & RequestOptions): AsyncIterable<Communication>;
+    listCommunications(
+      conversationId: string,
+      options?: ListOptions & RequestOptions,
+    ): AsyncIterable<Communication>;
   };
   actions: {
     /** 202 with the Action in PENDING. No Idempotency-Key exists: a resend sends the message again. */

@@ -1,0 +1,265 @@
+/**
+ * `OrchestratorClient`: the Conversation Orchestrator APIs over HTTP. Each method is one request
+ * (lists: one request per page) and either returns validated data or throws an
+ * `OrchestratorApiError`. Nothing is retried here.
+ */
+import type { z } from 'zod';
+import { parseAccepted } from './accepted';
+import { resolveClientOptions, type OrchestratorClientOptions } from './client-options';
+import { InvalidRequestError } from './errors';
+import { paginate, readPage } from './pagination';
+import { buildPath, checkIdempotencyKey } from './request-checks';
+import { parseRetryAfter } from './retry-after';
+import {
+  actionSchema,
+  communicationSchema,
+  configurationSchema,
+  conversationSchema,
+  operationSchema,
+  parseResponseBody,
+  storeIdSchema,
+  storeSchema,
+} from './schemas';
+import { HttpTransport, type HttpMethod, type HttpResponse } from './transport';
+import type {
+  AcceptedOperation,
+  Action,
+  IdempotentRequestOptions,
+  ListOptions,
+  Operation,
+  OrchestratorApi,
+  RequestOptions,
+} from './types';
+
+type Host = 'memory' | 'conversations';
+
+interface CallOptions {
+  /** Values of the template's `{placeholders}`. */
+  params?: Readonly<Record<string, unknown>>;
+  query?: URLSearchParams;
+  body?: unknown;
+  request?: RequestOptions & Partial<Pick<IdempotentRequestOptions, 'idempotencyKey'>>;
+  /** The endpoint takes an `Idempotency-Key`: `request.idempotencyKey` is required, checked and sent. */
+  idempotent?: boolean;
+}
+
+interface ListCallOptions {
+  params?: Readonly<Record<string, unknown>>;
+  request?: ListOptions & RequestOptions;
+  /** Query filters; an array is sent as a repeated parameter. */
+  filters?: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
+const STORES = '/v1/ControlPlane/Stores';
+const STORE = '/v1/ControlPlane/Stores/{storeId}';
+const MEMORY_OPERATION = '/v1/ControlPlane/Operations/{operationId}';
+const CONFIGURATIONS = '/v2/ControlPlane/Configurations';
+const CONFIGURATION = '/v2/ControlPlane/Configurations/{configurationId}';
+const CONVERSATIONS_OPERATION = '/v2/ControlPlane/Operations/{operationId}';
+const CONVERSATIONS = '/v2/Conversations';
+const CONVERSATION = '/v2/Conversations/{conversationId}';
+const COMMUNICATIONS = '/v2/Conversations/{conversationId}/Communications';
+const ACTIONS = '/v2/Conversations/{conversationId}/Actions';
+const ACTION = '/v2/Conversations/{conversationId}/Actions/{actionId}';
+
+export class OrchestratorClient implements OrchestratorApi {
+  readonly memory: OrchestratorApi['memory'];
+  readonly configurations: OrchestratorApi['configurations'];
+  readonly conversations: OrchestratorApi['conversations'];
+  readonly actions: OrchestratorApi['actions'];
+  readonly #transport: HttpTransport;
+  readonly #origins: Readonly<Record<Host, URL>>;
+
+  constructor(options: OrchestratorClientOptions) {
+    const resolved = resolveClientOptions(options);
+    this.#transport = new HttpTransport(resolved.credentials, resolved.timeoutMs);
+    this.#origins = { memory: resolved.memoryBaseUrl, conversations: resolved.conversationsBaseUrl };
+
+    this.memory = {
+      createStore: async (body, request) => this.#accepted('POST', 'memory', STORES, { body, request }),
+      getStore: async (storeId, request) =>
+        this.#read(
+          storeSchema,
+          'store',
+          await this.#call('GET', 'memory', STORE, { params: { storeId }, request }),
+        ),
+      listStores: (request) => this.#list('memory', STORES, 'stores', storeIdSchema, { request }),
+      deleteStore: async (storeId, request) =>
+        this.#accepted('DELETE', 'memory', STORE, { params: { storeId }, request }),
+      getOperation: async (operationId, request) =>
+        this.#operation(
+          await this.#call('GET', 'memory', MEMORY_OPERATION, { params: { operationId }, request }),
+        ),
+    };
+
+    this.configurations = {
+      create: async (body, request) =>
+        this.#accepted('POST', 'conversations', CONFIGURATIONS, { body, request, idempotent: true }),
+      get: async (configurationId, request) =>
+        this.#read(
+          configurationSchema,
+          'configuration',
+          await this.#call('GET', 'conversations', CONFIGURATION, { params: { configurationId }, request }),
+        ),
+      list: (request) =>
+        this.#list('conversations', CONFIGURATIONS, 'configurations', configurationSchema, {
+          request,
+          filters: { memoryStoreId: request?.memoryStoreId },
+        }),
+      update: async (configurationId, body, request) =>
+        this.#accepted('PUT', 'conversations', CONFIGURATION, {
+          params: { configurationId },
+          body,
+          request,
+          idempotent: true,
+        }),
+      delete: async (configurationId, request) =>
+        this.#accepted('DELETE', 'conversations', CONFIGURATION, {
+          params: { configurationId },
+          request,
+          idempotent: true,
+        }),
+      getOperation: async (operationId, request) =>
+        this.#operation(
+          await this.#call('GET', 'conversations', CONVERSATIONS_OPERATION, {
+            params: { operationId },
+            request,
+          }),
+        ),
+    };
+
+    this.conversations = {
+      create: async (body, request) =>
+        this.#read(
+          conversationSchema,
+          'conversation',
+          await this.#call('POST', 'conversations', CONVERSATIONS, { body, request }),
+        ),
+      get: async (conversationId, request) =>
+        this.#read(
+          conversationSchema,
+          'conversation',
+          await this.#call('GET', 'conversations', CONVERSATION, { params: { conversationId }, request }),
+        ),
+      list: (request) =>
+        this.#list('conversations', CONVERSATIONS, 'conversations', conversationSchema, {
+          request,
+          filters: { status: request?.status },
+        }),
+      delete: async (conversationId, request) =>
+        this.#accepted('DELETE', 'conversations', CONVERSATION, {
+          params: { conversationId },
+          request,
+          idempotent: true,
+        }),
+      listCommunications: (conversationId, request) =>
+        this.#list('conversations', COMMUNICATIONS, 'communications', communicationSchema, {
+          params: { conversationId },
+          request,
+        }),
+    };
+
+    this.actions = {
+      create: async (conversationId, body, request) =>
+        this.#action(
+          await this.#call('POST', 'conversations', ACTIONS, { params: { conversationId }, body, request }),
+        ),
+      get: async (conversationId, actionId, request) =>
+        this.#action(
+          await this.#call('GET', 'conversations', ACTION, { params: { conversationId, actionId }, request }),
+        ),
+    };
+  }
+
+  /**
+   * Polls an operation by the absolute `statusUrl` of its 202. Refused unless the URL's origin
+   * is one of the two configured hosts: credentials are never sent anywhere else.
+   */
+  async getOperationByUrl(statusUrl: string, request?: RequestOptions): Promise<Operation> {
+    const url = URL.canParse(statusUrl) ? new URL(statusUrl) : undefined;
+    const trusted = [this.#origins.conversations.origin, this.#origins.memory.origin];
+    if (url === undefined || !trusted.includes(url.origin)) {
+      throw new InvalidRequestError(
+        `GET statusUrl refused before sending: statusUrl: must be an absolute URL on ${trusted.join(' or ')}`,
+        { method: 'GET', path: url?.pathname ?? '', retrySafety: 'never' },
+      );
+    }
+    return this.#operation(await this.#transport.send({ method: 'GET', url, ...requestControls(request) }));
+  }
+
+  /** Closes the connection pools; requests after this are refused. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  async #call(method: HttpMethod, host: Host, template: string, options: CallOptions): Promise<HttpResponse> {
+    const path = buildPath(method, template, options.params);
+    const url = new URL(path, this.#origins[host]);
+    const filled = options.query?.toString();
+    if (filled) url.search = filled;
+    const headers = options.idempotent
+      ? { 'idempotency-key': checkIdempotencyKey(options.request?.idempotencyKey, method, path) }
+      : undefined;
+    return this.#transport.send({
+      method,
+      url,
+      body: options.body,
+      headers,
+      ...requestControls(options.request),
+    });
+  }
+
+  async #accepted(
+    method: HttpMethod,
+    host: Host,
+    template: string,
+    options: CallOptions,
+  ): Promise<AcceptedOperation> {
+    return parseAccepted(await this.#call(method, host, template, options));
+  }
+
+  #read<T>(schema: z.ZodType<T>, label: string, response: HttpResponse): T {
+    return parseResponseBody(schema, response.body, label, response);
+  }
+
+  #operation(response: HttpResponse): Operation {
+    return withRetryAfter(this.#read(operationSchema, 'operation', response), response);
+  }
+
+  #action(response: HttpResponse): Action {
+    return withRetryAfter(this.#read(actionSchema, 'action', response), response);
+  }
+
+  #list<T>(
+    host: Host,
+    template: string,
+    key: string,
+    schema: z.ZodType<T>,
+    options: ListCallOptions,
+  ): AsyncIterable<T> {
+    return paginate(async (pageToken) => {
+      const query = new URLSearchParams();
+      // The specs name these `pageSize` and `pageToken` (the docs' curl sample says `PageSize`).
+      if (options.request?.pageSize !== undefined) query.set('pageSize', String(options.request.pageSize));
+      if (pageToken !== undefined) query.set('pageToken', pageToken);
+      for (const [name, value] of Object.entries(options.filters ?? {})) {
+        for (const item of typeof value === 'string' ? [value] : (value ?? [])) query.append(name, item);
+      }
+      const response = await this.#call('GET', host, template, {
+        params: options.params,
+        query,
+        request: options.request,
+      });
+      return { page: readPage(response, key, schema), response };
+    });
+  }
+}
+
+function requestControls(request: RequestOptions | undefined): Pick<RequestOptions, 'signal' | 'timeoutMs'> {
+  return { signal: request?.signal, timeoutMs: request?.timeoutMs };
+}
+
+function withRetryAfter<T extends object>(value: T, response: HttpResponse): T & { retryAfterMs?: number } {
+  const retryAfterMs = parseRetryAfter(response.headers['retry-after'], { date: response.headers['date'] });
+  return retryAfterMs === undefined ? value : { ...value, retryAfterMs };
+}

@@ -1,0 +1,36 @@
+import type { RetrySafety } from './errors';
+
+/** What happened to a request that failed. */
+export type FailureKind =
+  /** The server answered with this HTTP status. */
+  | { kind: 'status'; status: number }
+  /** No connection was made, so the server never saw the request (refused, DNS, connect timeout). */
+  | { kind: 'not-sent' }
+  /** The request may have reached the server: reset, closed, or timed out after sending. */
+  | { kind: 'maybe-sent' };
+
+/** Methods whose repetition cannot change anything on the server. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The one place that decides whether a failed request may be sent again. */
+export function retrySafetyOf(method: string, failure: FailureKind): RetrySafety {
+  switch (failure.kind) {
+    case 'not-sent':
+      // Nothing reached the server: sending again cannot duplicate anything.
+      return 'safe';
+    case 'maybe-sent':
+      // The first attempt may have been applied; repeating a read is harmless, a write is not.
+      return SAFE_METHODS.has(method) ? 'safe' : 'if-idempotent';
+    case 'status': {
+      const { status } = failure;
+      // The server asked for a pause and said the request was not processed.
+      if (status === 429 || status === 503) return 'after-delay';
+      // Any other 4xx: the request was understood and refused; sending it again gets the same answer.
+      if (status >= 400 && status < 500) return 'never';
+      // Other 5xx: the server may have applied the request before failing.
+      if (status >= 500) return SAFE_METHODS.has(method) ? 'safe' : 'if-idempotent';
+      // 1xx/3xx where a 2xx was expected: a protocol mismatch that repetition will not fix.
+      return 'never';
+    }
+  }
+}

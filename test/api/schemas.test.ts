@@ -1,0 +1,182 @@
+import { ResponseValidationError } from '../../src/api/errors';
+import {
+  actionSchema,
+  configurationSchema,
+  conversationSchema,
+  operationSchema,
+  parseResponseBody,
+  storeSchema,
+} from '../../src/api/schemas';
+
+const origin = { method: 'GET', path: '/v2/ControlPlane/Operations/proc_job_01', status: 200 };
+
+function validationMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).retrySafety).toBe('never');
+    expect((error as ResponseValidationError).status).toBe(200);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ResponseValidationError');
+}
+
+describe('operationSchema', () => {
+  it("reads Memory's body: result and an error with a code", () => {
+    const body = {
+      operationId: 'proc_job_01kpttrkrnfjgvwjwcwggqdk96',
+      status: 'COMPLETED',
+      createdAt: '2025-11-14T20:29:21Z',
+      completedAt: '2025-11-14T20:29:25Z',
+      resultUrl: 'https://memory.twilio.com/v1/ControlPlane/Stores/mem_store_01',
+      result: { id: 'mem_store_01kpttrksqe08rhv122gzq52ax', type: 'RESOURCE_ID' },
+    };
+    const operation = parseResponseBody(operationSchema, body, 'operation', origin);
+    expect(operation.result?.id).toBe('mem_store_01kpttrksqe08rhv122gzq52ax');
+    expect(operation.status).toBe('COMPLETED');
+    const failed = parseResponseBody(
+      operationSchema,
+      {
+        operationId: 'x',
+        status: 'FAILED',
+        error: { type: 'about:blank', title: 'Failed', code: 520045, detail: 'dup' },
+      },
+      'operation',
+      origin,
+    );
+    expect(failed.error?.code).toBe(520045);
+  });
+
+  it("reads Conversations' body: related and an RFC 9457 error, with nulls", () => {
+    const body = {
+      operationId: 'proc_job_01h9d8r0vte3hz8tykdj329t7r',
+      status: 'FAILED',
+      createdAt: '2025-01-15T10:30:00Z',
+      completedAt: null,
+      statusUrl:
+        'https://conversations.twilio.com/v2/ControlPlane/Operations/proc_job_01h9d8r0vte3hz8tykdj329t7r',
+      related: { configurationId: 'cfg_configuration_01h9d8r0vte3hz8tykdj329t7r' },
+      error: {
+        type: 'https://www.twilio.com/docs/errors/20001',
+        title: 'Bad request',
+        status: 400,
+        detail: 'no',
+      },
+    };
+    const operation = parseResponseBody(operationSchema, body, 'operation', origin);
+    expect(operation.related).toEqual({ configurationId: 'cfg_configuration_01h9d8r0vte3hz8tykdj329t7r' });
+    expect(operation.error?.status).toBe(400);
+    expect(
+      parseResponseBody(operationSchema, { ...body, related: null, error: null }, 'operation', origin)
+        .related,
+    ).toBeNull();
+  });
+
+  it('tolerates unknown fields and keeps them', () => {
+    const operation = parseResponseBody(
+      operationSchema,
+      { operationId: 'x', status: 'RUNNING', progress: 0.5 },
+      'operation',
+      origin,
+    );
+    expect(operation).toMatchObject({ status: 'RUNNING', progress: 0.5 });
+  });
+
+  it('names the field and the rule of every wrong type, never the value', () => {
+    const message = validationMessage(() =>
+      parseResponseBody(
+        operationSchema,
+        { operationId: 'x', status: 'DONE-ISH', related: { configurationId: 42 } },
+        'operation',
+        origin,
+      ),
+    );
+    expect(message).toContain(
+      'GET /v2/ControlPlane/Operations/proc_job_01 (HTTP 200) returned an unexpected body: ' +
+        'operation.status: expected one of PENDING|RUNNING|COMPLETED|FAILED|CANCELLED',
+    );
+    expect(message).toContain('operation.related.configurationId: expected string, received number');
+    expect(message).not.toContain('DONE-ISH');
+  });
+
+  it('rejects a body that is not an object, and a missing operationId', () => {
+    expect(validationMessage(() => parseResponseBody(operationSchema, 'ok', 'operation', origin))).toContain(
+      'operation: expected object, received string',
+    );
+    expect(
+      validationMessage(() => parseResponseBody(operationSchema, { status: 'PENDING' }, 'operation', origin)),
+    ).toContain('operation.operationId: expected string, received undefined');
+  });
+});
+
+describe('resource schemas', () => {
+  const configuration = {
+    id: 'cfg_configuration_01h9d8r0vte3hz8tykdj329t7r',
+    displayName: 'My Support Config',
+    description: 'd',
+    conversationGroupingType: 'GROUP_BY_PROFILE',
+    memoryStoreId: 'mem_store_01k1etk2y5f1y9fpe2epfdtvv2',
+    channelSettings: {
+      SMS: {
+        statusTimeouts: { inactive: 10, closed: 15 },
+        captureRules: [{ from: '*', to: '*', metadata: {} }],
+      },
+    },
+    statusCallbacks: [{ url: 'https://example.com/a' }, { url: 'https://example.com/b', method: 'GET' }],
+    version: 1,
+  };
+
+  it('accepts either configuration ID prefix and defaults a status callback method to POST', () => {
+    const parsed = parseResponseBody(configurationSchema, configuration, 'configuration', origin);
+    expect(parsed.statusCallbacks?.map((callback) => callback.method)).toEqual(['POST', 'GET']);
+    expect(
+      parseResponseBody(configurationSchema, { ...configuration, id: 'conv_configuration_01' }, 'c', origin)
+        .id,
+    ).toBe('conv_configuration_01');
+  });
+
+  it('names nested paths with indices', () => {
+    const message = validationMessage(() =>
+      parseResponseBody(
+        configurationSchema,
+        { ...configuration, statusCallbacks: [{ url: 'https://example.com' }, { url: 7 }], version: '1' },
+        'configuration',
+        origin,
+      ),
+    );
+    expect(message).toContain('configuration.statusCallbacks[1].url: expected string, received number');
+    expect(message).toContain('configuration.version: expected number, received string');
+  });
+
+  it('checks store status, conversation status and action status enums', () => {
+    const store = {
+      id: 'mem_store_01',
+      displayName: 'support',
+      status: 'ACTIVE',
+      intelligenceServiceId: null,
+      version: 1,
+    };
+    expect(parseResponseBody(storeSchema, store, 'store', origin).status).toBe('ACTIVE');
+    expect(
+      validationMessage(() => parseResponseBody(storeSchema, { ...store, status: 'READY' }, 'store', origin)),
+    ).toContain('store.status: expected one of QUEUED|PROVISIONING|ACTIVE|FAILED');
+    const conversation = { id: 'conv_conversation_01', configurationId: 'c', status: 'ARCHIVED' };
+    expect(
+      validationMessage(() => parseResponseBody(conversationSchema, conversation, 'conversation', origin)),
+    ).toContain('conversation.status: expected one of ACTIVE|INACTIVE|CLOSED');
+    const action = {
+      id: 'conv_action_01',
+      type: 'SEND_MESSAGE',
+      status: 'PENDING',
+      conversationId: 'c',
+      related: {},
+    };
+    expect(parseResponseBody(actionSchema, action, 'action', origin).status).toBe('PENDING');
+    expect(
+      validationMessage(() =>
+        parseResponseBody(actionSchema, { ...action, related: { messageSid: 1 } }, 'action', origin),
+      ),
+    ).toContain('action.related.messageSid: expected string, received number');
+  });
+});
