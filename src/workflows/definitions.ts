@@ -80,8 +80,13 @@ export interface ProvisionProgress {
 export type ConfigurationIdSource = 'related' | 'result' | 'list';
 
 export interface ProvisionResult {
-  ids: Required<Pick<ProvisionIds, 'memoryStoreId' | 'configurationId' | 'conversationId' | 'actionId'>> &
-    Pick<ProvisionIds, 'messageSid' | 'communicationId'>;
+  /**
+   * `actionId` and `messageSid` are absent in one case: a retry found the message an earlier,
+   * ambiguous attempt had sent (the API cannot look Actions up by content); `communicationId`
+   * is then the proof that it was sent, once.
+   */
+  ids: Required<Pick<ProvisionIds, 'memoryStoreId' | 'configurationId' | 'conversationId'>> &
+    Pick<ProvisionIds, 'actionId' | 'messageSid' | 'communicationId'>;
   configurationIdResolvedBy: ConfigurationIdSource;
   steps: Record<WorkingStep, StepReport>;
   /** Workflow time from start to completion. */

@@ -1,0 +1,84 @@
+/**
+ * The one place where the API client's errors become Temporal failures. The client knows
+ * nothing of Temporal; the workflow sees only `ApplicationFailure`s whose `type` is the
+ * client's error class name (e.g. `RateLimitError`, `BadRequestError`).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { OrchestratorApiError } from '../api/errors';
+
+/** What a person should check, by HTTP status, for refusals that retrying cannot fix. */
+const ADVICE_BY_STATUS: Readonly<Record<number, string>> = {
+  400: 'fix the field named above in the provisioning input',
+  401: "check the worker's TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY/TWILIO_API_SECRET)",
+  403: 'the credentials lack permission for this resource; check the account or API key',
+  404: 'the resource does not exist (deleted, or the ID belongs to another account)',
+  409: 'the resource conflicts with an existing one or was changed concurrently',
+  422: 'the request is well-formed but refused; see the rule named above',
+};
+
+/**
+ * Translates an error thrown by the API client:
+ * - 429/503 (`after-delay`): retryable, after the server's Retry-After (`nextRetryDelay`);
+ * - other 4xx and malformed responses (`never`): non-retryable, with a message a person can act on;
+ * - not sent (`safe`) or maybe applied (`if-idempotent`: other 5xx, reset, timeout): retryable.
+ *   The latter is safe because every mutating activity either sends an Idempotency-Key or
+ *   first looks for what an earlier attempt created.
+ * Anything else (a bug) is returned unchanged; Temporal retries it as a plain error.
+ */
+export function toApplicationFailure(error: unknown): unknown {
+  if (!(error instanceof OrchestratorApiError)) return error;
+  const details = [
+    {
+      method: error.method,
+      path: error.path,
+      status: error.status,
+      code: error.code,
+      moreInfo: error.moreInfo,
+      requestId: error.requestId,
+      retrySafety: error.retrySafety,
+    },
+  ];
+  const base = { type: error.name, details, cause: error };
+  switch (error.retrySafety) {
+    case 'after-delay':
+      return ApplicationFailure.create({
+        ...base,
+        message: error.message,
+        nextRetryDelay: error.retryAfterMs,
+      });
+    case 'safe':
+    case 'if-idempotent':
+      return ApplicationFailure.create({ ...base, message: error.message });
+    case 'never':
+      return ApplicationFailure.create({ ...base, message: actionableMessage(error), nonRetryable: true });
+  }
+}
+
+function actionableMessage(error: OrchestratorApiError): string {
+  const advice = error.status === undefined ? undefined : ADVICE_BY_STATUS[error.status];
+  const references = [
+    error.moreInfo && `more info: ${error.moreInfo}`,
+    error.requestId && `request ID: ${error.requestId}`,
+    error.conflictingResourceId && `conflicting resource: ${error.conflictingResourceId}`,
+  ].filter(Boolean);
+  return [error.message, advice && `— ${advice}`, references.length > 0 && `(${references.join('; ')})`]
+    .filter(Boolean)
+    .join(' ');
+}
+
+type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
+
+/** Wraps each activity so that every API error leaves it translated by `toApplicationFailure`. */
+export function withApiFailures<T extends AsyncFunctions>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await activity(...args);
+      } catch (error) {
+        throw toApplicationFailure(error);
+      }
+    };
+  }
+  return wrapped as T;
+}

@@ -1,0 +1,2 @@
+/** The workflows this project registers; the worker bundles this file (`workflowsPath`). */
+export { provisionOrchestrator } from './provision-orchestrator';
