@@ -1,0 +1,86 @@
+import { ActionRegistry } from './actions';
+import { EmulatorClock } from './clock';
+import { FaultRules } from './faults';
+import { IdempotencyKeys } from './idempotency';
+import { type OperationRecord, OperationRegistry } from './operations';
+import { type RuntimeOptions, applyRuntimeOptions } from './options';
+import { PageTokens } from './pagination';
+import type { ApiReply } from './router';
+import { SettleScheduler } from './settlement';
+import { EmulatorState } from './state';
+import type { EmulatorStateSummary, FaultRule } from './types';
+
+/** Everything the route handlers share: state, clock, operations, keys, faults and options. */
+export class EmulatorCore {
+  readonly clock = new EmulatorClock();
+  readonly scheduler = new SettleScheduler();
+  readonly state = new EmulatorState();
+  readonly operations = new OperationRegistry(this.clock, this.scheduler);
+  readonly actions = new ActionRegistry(this.clock, this.scheduler);
+  readonly idempotency = new IdempotencyKeys(this.clock);
+  readonly pageTokens = new PageTokens();
+  readonly faults = new FaultRules();
+  /** Requests received, by `METHOD template`. */
+  readonly requestCounts = new Map<string, number>();
+
+  constructor(
+    public options: RuntimeOptions,
+    readonly accountSid: string,
+  ) {}
+
+  /** Changes run-time options; `faults`, when given, replaces the fault list. */
+  configure(patch: unknown): void {
+    const { faults, ...options } = (patch ?? {}) as { faults?: unknown };
+    if (faults !== undefined && !Array.isArray(faults))
+      throw new Error('faults: must be an array of fault rules');
+    const next = applyRuntimeOptions(this.options, options);
+    const rules = new FaultRules();
+    for (const rule of (faults ?? []) as FaultRule[]) rules.add(rule);
+    this.options = next;
+    if (faults !== undefined) this.faults.replaceWith(rules);
+  }
+
+  advanceClock(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error('advanceMs: must be a non-negative number');
+    this.clock.advance(ms);
+    this.scheduler.runDue(this.clock.now());
+  }
+
+  /** The 202 of an async operation: `Operation-Id`, `Retry-After` and `Location` headers. */
+  accepted(operation: OperationRecord, body: unknown): ApiReply {
+    return {
+      status: 202,
+      body,
+      headers: {
+        'Operation-Id': operation.id,
+        'Retry-After': String(this.options.retryAfterSeconds),
+        Location: operation.statusUrl,
+      },
+    };
+  }
+
+  summary(): EmulatorStateSummary {
+    let stores = 0;
+    for (const store of this.state.stores.values()) if (store.status !== 'FAILED') stores++;
+    return {
+      stores,
+      configurations: this.state.configurations.size,
+      conversations: this.state.conversations.size,
+      messagesSent: this.state.messagesSent,
+      operations: this.operations.summary(),
+      requests: Object.fromEntries(this.requestCounts),
+    };
+  }
+
+  /** Forgets every resource, operation, key, fault, request count and clock offset (options stay). */
+  reset(): void {
+    this.clock.reset();
+    this.state.clear();
+    this.operations.clear();
+    this.actions.clear();
+    this.scheduler.clear();
+    this.idempotency.clear();
+    this.faults.clear();
+    this.requestCounts.clear();
+  }
+}

@@ -1,0 +1,184 @@
+import type { EmulatorCore } from '../core';
+import { conflict, notFound } from '../errors';
+import { MEMORY_STORE_ID_PATTERN, newId } from '../ids';
+import type { OperationRecord } from '../operations';
+import { paginate, queryParam } from '../pagination';
+import type { ApiReply, ApiRequest, Route } from '../router';
+import type { ConfigurationFields, ConfigurationRecord } from '../state';
+import { Validator } from '../validation';
+import { parseConfigurationBody } from './configuration-body';
+
+/**
+ * Configurations (`/v2/ControlPlane/Configurations`). POST, PUT and DELETE are async and accept
+ * `Idempotency-Key`. A new configuration becomes visible (GET, lists) when its create operation
+ * completes; its ID is chosen at acceptance and reported as `related.configurationId`. A PUT is
+ * applied, and a DELETE takes effect, when its operation completes.
+ */
+export function configurationRoutes(core: EmulatorCore): Route[] {
+  const base = '/v2/ControlPlane/Configurations';
+  const idempotent = core.idempotency.wrap.bind(core.idempotency);
+  return [
+    {
+      method: 'POST',
+      template: base,
+      createsWork: true,
+      handler: idempotent((request) => createConfiguration(core, request)),
+    },
+    { method: 'GET', template: base, handler: (request) => listConfigurations(core, request) },
+    {
+      method: 'GET',
+      template: `${base}/{configurationId}`,
+      handler: (request) => getConfiguration(core, request),
+    },
+    {
+      method: 'PUT',
+      template: `${base}/{configurationId}`,
+      createsWork: true,
+      handler: idempotent((request) => replaceConfiguration(core, request)),
+    },
+    {
+      method: 'DELETE',
+      template: `${base}/{configurationId}`,
+      createsWork: true,
+      handler: idempotent((request) => deleteConfiguration(core, request)),
+    },
+  ];
+}
+
+function createConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const { fields } = parseConfigurationBody(request.body, 'create', core.state);
+  const id = newId('configuration');
+  const operation = startConfigurationOperation(core, request, id, () => {
+    const now = core.clock.iso();
+    core.state.configurations.set(id, {
+      id,
+      fields: fields as ConfigurationFields,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      acceptedVersion: 1,
+      hiddenFromLists: core.options.listingDelayReads,
+    });
+  });
+  return acceptedConfiguration(core, operation, id);
+}
+
+function listConfigurations(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const storeFilter = queryParam(request.query, 'memoryStoreId');
+  if (storeFilter !== null) {
+    const check = new Validator();
+    check.string(storeFilter, 'memoryStoreId', { pattern: MEMORY_STORE_ID_PATTERN });
+    check.done();
+  }
+  const visible: ConfigurationRecord[] = [];
+  for (const configuration of core.state.configurations.values()) {
+    // Eventual consistency: a new configuration sits out its first `listingDelayReads` lists.
+    if (configuration.hiddenFromLists > 0) {
+      configuration.hiddenFromLists--;
+      continue;
+    }
+    if (storeFilter === null || configuration.fields.memoryStoreId === storeFilter)
+      visible.push(configuration);
+  }
+  const { page, meta } = paginate(visible, request.query, core.pageTokens, {
+    list: `configurations:${storeFilter ?? '*'}`,
+    key: 'configurations',
+    bounds: { max: 1000, default: 50 },
+  });
+  return { status: 200, body: { configurations: page.map(renderConfiguration), meta } };
+}
+
+function getConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
+  return { status: 200, body: renderConfiguration(findConfiguration(core, request.params.configurationId!)) };
+}
+
+function replaceConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const configuration = findConfiguration(core, request.params.configurationId!);
+  const { fields, version } = parseConfigurationBody(request.body, 'replace', core.state);
+  if (version !== undefined && version !== configuration.acceptedVersion) {
+    throw conflict(
+      `version: configuration ${configuration.id} is at version ${configuration.acceptedVersion}, ` +
+        `not ${version}; fetch it again and retry with the current version`,
+      configuration.id,
+    );
+  }
+  const targetVersion = ++configuration.acceptedVersion;
+  const operation = startConfigurationOperation(
+    core,
+    request,
+    configuration.id,
+    () => {
+      configuration.fields = {
+        ...fields,
+        displayName: fields.displayName ?? configuration.fields.displayName,
+      };
+      configuration.version = targetVersion;
+      configuration.updatedAt = core.clock.iso();
+    },
+    () => {
+      // A failed update leaves the configuration as it was; unless a later update was accepted
+      // meanwhile, the version callers must send goes back to the current one.
+      if (configuration.acceptedVersion === targetVersion)
+        configuration.acceptedVersion = configuration.version;
+    },
+  );
+  return acceptedConfiguration(core, operation, configuration.id);
+}
+
+function deleteConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const configuration = findConfiguration(core, request.params.configurationId!);
+  const operation = startConfigurationOperation(core, request, configuration.id, () => {
+    core.state.configurations.delete(configuration.id);
+  });
+  return acceptedConfiguration(core, operation, configuration.id);
+}
+
+/**
+ * `related.configurationId` unless `configurationRelatedId` is off; `result.id` only when
+ * `configurationResultId` is on (the real API leaves it out: the documented limitation).
+ */
+function startConfigurationOperation(
+  core: EmulatorCore,
+  request: ApiRequest,
+  configurationId: string,
+  complete: () => void,
+  fail?: () => void,
+): OperationRecord {
+  return core.operations.start({
+    host: 'conversations',
+    baseUrl: request.baseUrl,
+    latency: core.options.operationLatency,
+    related: core.options.configurationRelatedId ? { configurationId } : undefined,
+    resultId: core.options.configurationResultId ? configurationId : undefined,
+    fault: request.workFault,
+    complete,
+    fail,
+  });
+}
+
+function acceptedConfiguration(
+  core: EmulatorCore,
+  operation: OperationRecord,
+  configurationId: string,
+): ApiReply {
+  return core.accepted(operation, {
+    statusUrl: operation.statusUrl,
+    ...(core.options.configurationRelatedId ? { related: { configurationId } } : {}),
+  });
+}
+
+function findConfiguration(core: EmulatorCore, configurationId: string): ConfigurationRecord {
+  const configuration = core.state.configurations.get(configurationId);
+  if (!configuration) throw notFound(`No configuration with ID ${configurationId}`);
+  return configuration;
+}
+
+function renderConfiguration(configuration: ConfigurationRecord): Record<string, unknown> {
+  return {
+    id: configuration.id,
+    ...configuration.fields,
+    createdAt: configuration.createdAt,
+    updatedAt: configuration.updatedAt,
+    version: configuration.version,
+  };
+}

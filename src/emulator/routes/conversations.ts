@@ -1,0 +1,209 @@
+import type { EmulatorCore } from '../core';
+import { badRequest, notFound } from '../errors';
+import { newId } from '../ids';
+import { paginate, queryParam } from '../pagination';
+import type { ApiReply, ApiRequest, Route } from '../router';
+import type { ConversationRecord, ParticipantRecord } from '../state';
+import { Validator, requireBodyObject } from '../validation';
+
+const CONVERSATION_STATUSES = ['ACTIVE', 'INACTIVE', 'CLOSED'] as const;
+const PARTICIPANT_TYPES = ['HUMAN_AGENT', 'CUSTOMER', 'AI_AGENT'] as const;
+const ADDRESS_CHANNELS = ['VOICE', 'SMS', 'RCS', 'EMAIL', 'WHATSAPP', 'CHAT', 'API', 'SYSTEM'] as const;
+const LIST_BOUNDS = { max: 1000, default: 50 };
+
+/**
+ * Conversations (`/v2/Conversations`): create is synchronous (201, participants get IDs), DELETE
+ * is async (202, accepts `Idempotency-Key`) and removes the conversation when it completes.
+ * Communications are the messages SEND_MESSAGE actions delivered (see actions.ts).
+ */
+export function conversationRoutes(core: EmulatorCore): Route[] {
+  const base = '/v2/Conversations';
+  const one = `${base}/{conversationId}`;
+  return [
+    { method: 'POST', template: base, handler: (request) => createConversation(core, request) },
+    { method: 'GET', template: base, handler: (request) => listConversations(core, request) },
+    {
+      method: 'GET',
+      template: one,
+      handler: (request) => ({ status: 200, body: renderConversation(findConversation(core, request)) }),
+    },
+    {
+      method: 'DELETE',
+      template: one,
+      createsWork: true,
+      handler: core.idempotency.wrap((request) => deleteConversation(core, request)),
+    },
+    {
+      method: 'GET',
+      template: `${one}/Communications`,
+      handler: (request) => listCommunications(core, request),
+    },
+    {
+      method: 'GET',
+      template: `${one}/Communications/{communicationId}`,
+      handler: (request) => getCommunication(core, request),
+    },
+  ];
+}
+
+function createConversation(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const body = requireBodyObject(request.body);
+  const check = new Validator();
+  const configurationId = check.string(body.configurationId, 'configurationId', {
+    required: true,
+    minLength: 1,
+  });
+  const name = check.string(body.name, 'name');
+  const configuration = check.object(body.configuration, 'configuration');
+  if (configuration) {
+    check.array(configuration.intelligenceConfigurationIds, 'configuration.intelligenceConfigurationIds', {
+      maxItems: 5,
+    });
+  }
+  const participants = check.array(body.participants, 'participants', { maxItems: 50 }) ?? [];
+  participants.forEach((participant, i) => checkParticipant(check, participant, `participants[${i}]`));
+  check.done();
+  if (!core.state.configurations.has(configurationId!)) {
+    throw notFound(`configurationId: no configuration with ID ${configurationId}`);
+  }
+
+  const now = core.clock.iso();
+  const conversation: ConversationRecord = {
+    id: newId('conversation'),
+    accountId: core.accountSid,
+    configurationId: configurationId!,
+    status: 'ACTIVE',
+    name: name ?? null,
+    createdAt: now,
+    updatedAt: now,
+    participants: [],
+    communications: [],
+  };
+  conversation.participants = participants.map((raw) =>
+    toParticipant(raw as Record<string, unknown>, conversation),
+  );
+  core.state.conversations.set(conversation.id, conversation);
+  return { status: 201, body: renderConversation(conversation) };
+}
+
+function checkParticipant(check: Validator, value: unknown, path: string): void {
+  const participant = check.object(value, path, true);
+  if (!participant) return;
+  check.string(participant.name, `${path}.name`);
+  check.string(participant.type, `${path}.type`, { oneOf: PARTICIPANT_TYPES });
+  check.string(participant.profileId, `${path}.profileId`);
+  check.array(participant.addresses, `${path}.addresses`)?.forEach((item, j) => {
+    const address = check.object(item, `${path}.addresses[${j}]`, true);
+    if (!address) return;
+    check.string(address.channel, `${path}.addresses[${j}].channel`, {
+      required: true,
+      oneOf: ADDRESS_CHANNELS,
+    });
+    check.string(address.address, `${path}.addresses[${j}].address`, { required: true, minLength: 1 });
+    check.string(address.channelId, `${path}.addresses[${j}].channelId`);
+  });
+}
+
+function toParticipant(raw: Record<string, unknown>, conversation: ConversationRecord): ParticipantRecord {
+  const participant: ParticipantRecord = {
+    id: newId('participant'),
+    conversationId: conversation.id,
+    accountId: conversation.accountId,
+    name: (raw.name as string | undefined) ?? '',
+    addresses: ((raw.addresses as ParticipantRecord['addresses'] | undefined) ?? []).map((address) => ({
+      channel: address.channel,
+      address: address.address,
+      ...(address.channelId === undefined ? {} : { channelId: address.channelId }),
+    })),
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.createdAt,
+  };
+  if (typeof raw.type === 'string') participant.type = raw.type;
+  if (typeof raw.profileId === 'string') participant.profileId = raw.profileId;
+  return participant;
+}
+
+function listConversations(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const statuses = request.query
+    .getAll('status')
+    .concat(request.query.getAll('Status'))
+    .flatMap((value) => value.split(','))
+    .filter((value) => value !== '');
+  const unknown = statuses.find((status) => !(CONVERSATION_STATUSES as readonly string[]).includes(status));
+  if (unknown !== undefined) {
+    throw badRequest(`status: must be one of ${CONVERSATION_STATUSES.join(', ')} (got '${unknown}')`);
+  }
+  const channelId = queryParam(request.query, 'channelId');
+  const matching = [...core.state.conversations.values()].filter(
+    (conversation) =>
+      (statuses.length === 0 || statuses.includes(conversation.status)) &&
+      (channelId === null || usesChannelId(conversation, channelId)),
+  );
+  const { page, meta } = paginate(matching, request.query, core.pageTokens, {
+    list: `conversations:${[...statuses].sort().join(',')}:${channelId ?? ''}`,
+    key: 'conversations',
+    bounds: LIST_BOUNDS,
+  });
+  return { status: 200, body: { conversations: page.map(renderConversation), meta } };
+}
+
+/** A conversation "uses" a channel ID (call or message SID) through an address or a communication. */
+function usesChannelId(conversation: ConversationRecord, channelId: string): boolean {
+  return (
+    conversation.participants.some((p) => p.addresses.some((address) => address.channelId === channelId)) ||
+    conversation.communications.some((communication) => communication.channelId === channelId)
+  );
+}
+
+function deleteConversation(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const conversation = findConversation(core, request);
+  const operation = core.operations.start({
+    host: 'conversations',
+    baseUrl: request.baseUrl,
+    latency: core.options.operationLatency,
+    related: { conversationId: conversation.id },
+    fault: request.workFault,
+    complete: () => {
+      core.state.conversations.delete(conversation.id);
+    },
+  });
+  return core.accepted(operation, {
+    statusUrl: operation.statusUrl,
+    related: { conversationId: conversation.id },
+  });
+}
+
+function listCommunications(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const conversation = findConversation(core, request);
+  const channelId = queryParam(request.query, 'channelId');
+  const communications = conversation.communications.filter(
+    (communication) => channelId === null || communication.channelId === channelId,
+  );
+  const { page, meta } = paginate(communications, request.query, core.pageTokens, {
+    list: `communications:${conversation.id}:${channelId ?? ''}`,
+    key: 'communications',
+    bounds: LIST_BOUNDS,
+  });
+  return { status: 200, body: { communications: page, meta } };
+}
+
+function getCommunication(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const conversation = findConversation(core, request);
+  const id = request.params.communicationId!;
+  const communication = conversation.communications.find((c) => c.id === id);
+  if (!communication) throw notFound(`No communication with ID ${id} in conversation ${conversation.id}`);
+  return { status: 200, body: communication };
+}
+
+/** The conversation named by the `conversationId` path parameter, or 404. */
+export function findConversation(core: EmulatorCore, request: ApiRequest): ConversationRecord {
+  const id = request.params.conversationId!;
+  const conversation = core.state.conversations.get(id);
+  if (!conversation) throw notFound(`No conversation with ID ${id}`);
+  return conversation;
+}
+
+function renderConversation(conversation: ConversationRecord): Record<string, unknown> {
+  const { id, accountId, configurationId, status, name, createdAt, updatedAt, participants } = conversation;
+  return { id, accountId, configurationId, status, name, createdAt, updatedAt, participants };
+}

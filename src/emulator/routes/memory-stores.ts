@@ -1,0 +1,139 @@
+import type { EmulatorCore } from '../core';
+import { TWILIO_ERROR_CODES, badRequest, conflict, notFound } from '../errors';
+import { newId } from '../ids';
+import { paginate, queryParam } from '../pagination';
+import type { ApiReply, ApiRequest, Route } from '../router';
+import type { StoreRecord } from '../state';
+import { Validator, requireBodyObject } from '../validation';
+
+export const STORE_DISPLAY_NAME_PATTERN = /^[a-zA-Z0-9-]+$/;
+/** The docs give no maximum; the emulator refuses names longer than this. */
+export const STORE_DISPLAY_NAME_MAX_LENGTH = 64;
+/** Stores per account (FAILED stores do not count). */
+export const MAX_STORES = 15;
+
+/**
+ * Memory stores (`/v1/ControlPlane/Stores`). A store exists from acceptance as PROVISIONING (its
+ * display name is taken from then on) and turns ACTIVE when its create operation completes, or
+ * FAILED (freeing the name) when it fails. DELETE removes the store when its operation completes.
+ */
+export function memoryStoreRoutes(core: EmulatorCore): Route[] {
+  const base = '/v1/ControlPlane/Stores';
+  return [
+    { method: 'POST', template: base, createsWork: true, handler: (request) => createStore(core, request) },
+    { method: 'GET', template: base, handler: (request) => listStores(core, request) },
+    { method: 'GET', template: `${base}/{storeId}`, handler: (request) => getStore(core, request) },
+    {
+      method: 'DELETE',
+      template: `${base}/{storeId}`,
+      createsWork: true,
+      handler: (request) => deleteStore(core, request),
+    },
+  ];
+}
+
+function createStore(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const body = requireBodyObject(request.body);
+  const check = new Validator();
+  const displayName = check.string(body.displayName, 'displayName', {
+    required: true,
+    minLength: 1,
+    maxLength: STORE_DISPLAY_NAME_MAX_LENGTH,
+    pattern: STORE_DISPLAY_NAME_PATTERN,
+  });
+  const description = check.string(body.description, 'description', { minLength: 1, maxLength: 128 });
+  check.done();
+
+  const live = [...core.state.stores.values()].filter((store) => store.status !== 'FAILED');
+  const sameName = live.find((store) => store.displayName === displayName);
+  if (sameName) {
+    throw conflict(
+      `displayName: a memory store named '${displayName}' already exists (${sameName.id}); display names are unique per account`,
+      sameName.id,
+      TWILIO_ERROR_CODES.duplicateStoreDisplayName,
+    );
+  }
+  if (live.length >= MAX_STORES) {
+    throw badRequest(`Store limit reached: an account has at most ${MAX_STORES} memory stores`);
+  }
+
+  const store: StoreRecord = {
+    id: newId('store'),
+    displayName: displayName!,
+    status: 'PROVISIONING',
+    version: 1,
+  };
+  if (description !== undefined) store.description = description;
+  core.state.stores.set(store.id, store);
+  const operation = core.operations.start({
+    host: 'memory',
+    baseUrl: request.baseUrl,
+    latency: core.options.operationLatency,
+    resultId: store.id,
+    fault: request.workFault,
+    complete: () => {
+      store.status = 'ACTIVE';
+    },
+    fail: () => {
+      store.status = 'FAILED';
+    },
+  });
+  return core.accepted(operation, {
+    message: 'Store creation request accepted.',
+    statusUrl: operation.statusUrl,
+  });
+}
+
+function listStores(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const order = queryParam(request.query, 'orderBy') ?? 'DESC';
+  if (order !== 'ASC' && order !== 'DESC')
+    throw badRequest(`orderBy: must be one of ASC, DESC (got '${order}')`);
+  const ids = [...core.state.stores.keys()];
+  if (order === 'DESC') ids.reverse();
+  const { page, meta } = paginate(ids, request.query, core.pageTokens, {
+    list: `stores:${order}`,
+    key: 'stores',
+    bounds: { max: 100, default: 50 },
+  });
+  return { status: 200, body: { stores: page, meta } };
+}
+
+function getStore(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const store = findStore(core, request.params.storeId!);
+  return {
+    status: 200,
+    body: {
+      id: store.id,
+      displayName: store.displayName,
+      ...(store.description === undefined ? {} : { description: store.description }),
+      status: store.status,
+      intelligenceServiceId: null,
+      version: store.version,
+    },
+    headers: { ETag: `"${store.version}"` },
+  };
+}
+
+function deleteStore(core: EmulatorCore, request: ApiRequest): ApiReply {
+  const store = findStore(core, request.params.storeId!);
+  const operation = core.operations.start({
+    host: 'memory',
+    baseUrl: request.baseUrl,
+    latency: core.options.operationLatency,
+    resultId: store.id,
+    fault: request.workFault,
+    complete: () => {
+      core.state.stores.delete(store.id);
+    },
+  });
+  return core.accepted(operation, {
+    message: 'Store deletion request accepted.',
+    statusUrl: operation.statusUrl,
+  });
+}
+
+function findStore(core: EmulatorCore, storeId: string): StoreRecord {
+  const store = core.state.stores.get(storeId);
+  if (!store) throw notFound(`No memory store with ID ${storeId}`);
+  return store;
+}
