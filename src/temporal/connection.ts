@@ -1,0 +1,54 @@
+/**
+ * One way to reach Temporal from the environment, shared by the worker, the provisioning CLI
+ * and `npm start`: `@temporalio/envconfig` reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_API_KEY, TEMPORAL_TLS_* and TOML profiles (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), so
+ * the local dev server, a self-hosted cluster and Temporal Cloud (API key or mTLS) differ in
+ * configuration only.
+ */
+import { Client } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+
+export const DEFAULT_NAMESPACE = 'default';
+const DEFAULT_ADDRESS = 'localhost:7233';
+
+export interface TemporalTarget {
+  connectionOptions: NativeConnectionOptions;
+  namespace: string;
+}
+
+/** The connection settings envconfig finds in the environment and config files. */
+export function temporalTargetFromEnv(): TemporalTarget {
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  return { connectionOptions, namespace: namespace ?? DEFAULT_NAMESPACE };
+}
+
+/**
+ * A one-line description for logs: address, namespace and the kind of authentication, never
+ * the API key, certificates or metadata values.
+ */
+export function describeTemporalTarget({ connectionOptions, namespace }: TemporalTarget): string {
+  const { address = DEFAULT_ADDRESS, apiKey, tls } = connectionOptions;
+  const auth = apiKey
+    ? 'API key over TLS'
+    : typeof tls === 'object' && tls?.clientCertPair
+      ? 'mTLS'
+      : tls
+        ? 'TLS'
+        : 'plaintext';
+  return `${address}, namespace ${namespace} (${auth})`;
+}
+
+export interface TemporalConnection {
+  /** Serves both the worker and the client (a Client accepts a NativeConnection). */
+  connection: NativeConnection;
+  client: Client;
+  namespace: string;
+}
+
+/** Connects once; the same connection carries the client's calls and a worker's polls. */
+export async function connectToTemporal(target: TemporalTarget): Promise<TemporalConnection> {
+  const connection = await NativeConnection.connect(target.connectionOptions);
+  const client = new Client({ connection, namespace: target.namespace });
+  return { connection, client, namespace: target.namespace };
+}
