@@ -1,0 +1,172 @@
+/**
+ * Command-line arguments of `npm run provision`, turned into a command. The input built from
+ * flags is not validated here: `parseProvisionInput` does that, and `flagFor` maps its field
+ * paths back to the flags, so an error names what the person typed.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export const PROVISION_USAGE = `Start a provisioning, or show one's progress.
+
+Usage:
+  npm run provision -- --file input.json [options]
+  npm run provision -- --store-name NAME --config-name NAME --conversation-name NAME \\
+                       --from ADDRESS --to ADDRESS [--to ADDRESS ...] --text TEXT [options]
+  npm run provision -- status WORKFLOW_ID
+
+Input (either --file or these flags):
+  --file PATH                a JSON file with the whole input (see README)
+  --provisioning-id ID       names the provisioning; its workflow ID becomes provision-ID
+  --store-name NAME          create a memory store with this display name
+  --store-id ID              or use an existing memory store (mem_store_...)
+  --config-name NAME         configuration display name (at most 32 characters)
+  --config-description TEXT  default: "Provisioned by orchestrator-temporal"
+  --conversation-name NAME   create a conversation, with a CUSTOMER participant per --to
+  --conversation-id ID       or use an existing conversation (conv_conversation_...)
+  --channel CHANNEL          channel of --from and --to (default SMS)
+  --from ADDRESS             sender of the first message
+  --to ADDRESS               recipient (repeat for several)
+  --text TEXT                the first message
+
+Options:
+  --no-wait                  print the workflow ID once started, do not follow it
+  --task-queue NAME          default: $TEMPORAL_TASK_QUEUE, else orchestrator-provisioning
+  -h, --help                 this text
+
+Temporal is reached through TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+TEMPORAL_TLS_* or a TOML profile (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE); default localhost:7233.
+Exit codes: 0 done, 1 the provisioning failed, 2 bad input or usage.`;
+
+export const DEFAULT_CONFIG_DESCRIPTION = 'Provisioned by orchestrator-temporal';
+
+export type ProvisionCommand =
+  | { kind: 'help' }
+  | { kind: 'status'; workflowId: string }
+  | { kind: 'start'; input: unknown; fromFlags: boolean; wait: boolean; taskQueue?: string };
+
+/** Bad usage: unknown flags, a missing file, flags mixed with --file. Exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const INPUT_FLAGS = {
+  'provisioning-id': { type: 'string' },
+  'store-name': { type: 'string' },
+  'store-id': { type: 'string' },
+  'config-name': { type: 'string' },
+  'config-description': { type: 'string' },
+  'conversation-name': { type: 'string' },
+  'conversation-id': { type: 'string' },
+  channel: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string', multiple: true },
+  text: { type: 'string' },
+} as const;
+
+const OPTIONS = {
+  ...INPUT_FLAGS,
+  file: { type: 'string' },
+  'no-wait': { type: 'boolean' },
+  'task-queue': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+export function parseProvisionArgs(argv: string[]): ProvisionCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (positionals[0] === 'status') {
+    if (positionals.length !== 2) throw new UsageError('status takes exactly one workflow ID');
+    return { kind: 'status', workflowId: positionals[1] as string };
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+
+  const usedInputFlags = Object.keys(INPUT_FLAGS).filter((flag) => flag in values);
+  if (values.file !== undefined && usedInputFlags.length > 0) {
+    throw new UsageError(
+      `give either --file or input flags, not both (got --file and --${usedInputFlags[0]})`,
+    );
+  }
+  if (values.file === undefined && usedInputFlags.length === 0) {
+    throw new UsageError('no input: give --file PATH or the input flags (see --help)');
+  }
+  return {
+    kind: 'start',
+    input: values.file !== undefined ? readInputFile(values.file) : inputFromFlags(values),
+    fromFlags: values.file === undefined,
+    wait: !values['no-wait'],
+    taskQueue: values['task-queue'],
+  };
+}
+
+function readInputFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(
+      `--file ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+/** Only what was given is set, so a missing flag surfaces as "is required" on its field. */
+function inputFromFlags(flags: Flags): unknown {
+  const channel = flags.channel ?? 'SMS';
+  const recipients = (flags.to ?? []).map((address) => ({ address, channel }));
+  return {
+    provisioningId: flags['provisioning-id'],
+    memoryStore:
+      flags['store-id'] !== undefined
+        ? { existingStoreId: flags['store-id'] }
+        : { displayName: flags['store-name'] },
+    configuration: {
+      displayName: flags['config-name'],
+      description: flags['config-description'] ?? DEFAULT_CONFIG_DESCRIPTION,
+    },
+    conversation:
+      flags['conversation-id'] !== undefined
+        ? { existingConversationId: flags['conversation-id'] }
+        : {
+            name: flags['conversation-name'],
+            participants: recipients.map((address) => ({ type: 'CUSTOMER', addresses: [address] })),
+          },
+    message: {
+      from: flags.from === undefined ? {} : { address: flags.from, channel },
+      to: recipients,
+      text: flags.text,
+    },
+  };
+}
+
+const FLAG_OF_FIELD: Record<string, string> = {
+  provisioningId: '--provisioning-id',
+  'memoryStore.displayName': '--store-name',
+  'memoryStore.existingStoreId': '--store-id',
+  'configuration.displayName': '--config-name',
+  'configuration.description': '--config-description',
+  'conversation.name': '--conversation-name',
+  'conversation.existingConversationId': '--conversation-id',
+  'message.from': '--from',
+  'message.to': '--to',
+  'message.text': '--text',
+};
+
+/** The flag that set a field of the input, e.g. `--config-name` for `configuration.displayName`. */
+export function flagFor(fieldPath: string): string | undefined {
+  if (fieldPath.startsWith('message.to.')) return '--to';
+  if (fieldPath.startsWith('conversation.participants.')) return '--to';
+  return FLAG_OF_FIELD[fieldPath];
+}

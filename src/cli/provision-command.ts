@@ -1,0 +1,118 @@
+/**
+ * `npm run provision`: starts a provisioning from a JSON file or flags and follows it to its
+ * end, or shows the progress of one by workflow ID. Usage in provision-args.ts.
+ */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { startProvisioning, type ProvisioningHandle } from '../client';
+import { connectToTemporal, temporalTargetFromEnv, type TemporalConnection } from '../temporal/connection';
+import { DEFAULT_TASK_QUEUE, type ProvisionProgress, type ProvisionResult } from '../workflows/definitions';
+import { InvalidProvisionInputError } from '../workflows/provision-input';
+import { describeFailureChain } from './failure';
+import { followProvisioning, tryGetProgress } from './follow';
+import {
+  PROVISION_USAGE,
+  UsageError,
+  flagFor,
+  parseProvisionArgs,
+  type ProvisionCommand,
+} from './provision-args';
+import { progressViewFor, renderStepLines } from './progress-view';
+import { webUiLink } from './web-ui';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Runs the command; resolves with the process exit code. Output: JSON on stdout, the rest on stderr. */
+export async function runProvisionCommand(argv: string[]): Promise<number> {
+  let command: ProvisionCommand;
+  try {
+    command = parseProvisionArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`error: ${err.message}\n\n${PROVISION_USAGE}`);
+    return EXIT.usage;
+  }
+  if (command.kind === 'help') {
+    console.log(PROVISION_USAGE);
+    return EXIT.ok;
+  }
+  const temporal = await connectToTemporal(temporalTargetFromEnv());
+  try {
+    return command.kind === 'status'
+      ? await showStatus(temporal, command.workflowId)
+      : await startAndFollow(temporal, command);
+  } finally {
+    await temporal.connection.close();
+  }
+}
+
+async function startAndFollow(
+  { client, namespace }: TemporalConnection,
+  command: Extract<ProvisionCommand, { kind: 'start' }>,
+): Promise<number> {
+  let handle: ProvisioningHandle;
+  try {
+    handle = await startProvisioning(client, command.input as Parameters<typeof startProvisioning>[1], {
+      taskQueue: command.taskQueue ?? (process.env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE),
+    });
+  } catch (err) {
+    if (!(err instanceof InvalidProvisionInputError)) throw err;
+    console.error('error: invalid provisioning input, nothing was started:');
+    for (const issue of err.issues) {
+      const flag = command.fromFlags ? flagFor(issue.path) : undefined;
+      console.error(`  ${issue.path}${flag ? ` (${flag})` : ''}: ${issue.message}`);
+    }
+    return EXIT.usage;
+  }
+  const { runId } = await handle.describe();
+  console.error(`Provisioning ${handle.workflowId} (run ${runId})`);
+  const link = webUiLink(namespace, handle.workflowId, runId);
+  if (link) console.error(`Web UI: ${link}`);
+  if (!command.wait) {
+    console.log(JSON.stringify({ workflowId: handle.workflowId, runId }));
+    return EXIT.ok;
+  }
+  try {
+    const result = await followProvisioning(handle, progressViewFor(process.stderr));
+    console.log(JSON.stringify(result, null, 2));
+    return EXIT.ok;
+  } catch (err) {
+    console.error(`Provisioning failed:\n${describeFailureChain(err)}`);
+    return EXIT.failed;
+  }
+}
+
+async function showStatus({ client, namespace }: TemporalConnection, workflowId: string): Promise<number> {
+  const handle: ProvisioningHandle = client.workflow.getHandle(workflowId);
+  let description;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    console.error(`error: no provisioning with workflow ID ${workflowId} in namespace ${namespace}`);
+    return EXIT.failed;
+  }
+  console.log(`${workflowId} (run ${description.runId}): ${description.status.name}`);
+  // A completed run's result holds the final progress and needs no worker to answer a query.
+  const progress =
+    description.status.name === 'COMPLETED'
+      ? progressOfResult(await handle.result())
+      : await tryGetProgress(handle);
+  if (progress) {
+    console.log(`step: ${progress.step}`);
+    console.log(renderStepLines(progress, Date.now()).join('\n'));
+    console.log(JSON.stringify({ ids: progress.ids }, null, 2));
+  } else {
+    console.log('(progress unavailable: no worker answered the query)');
+  }
+  if (description.status.name === 'FAILED') {
+    const failure = await handle.result().catch((err: unknown) => err);
+    console.log(describeFailureChain(failure));
+  }
+  const link = webUiLink(namespace, workflowId, description.runId);
+  if (link) console.log(`Web UI: ${link}`);
+  return EXIT.ok;
+}
+
+function progressOfResult(result: ProvisionResult): ProvisionProgress {
+  return { step: 'completed', ids: result.ids, steps: result.steps };
+}

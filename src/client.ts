@@ -1,0 +1,121 @@
+/**
+ * Starting and following provisionings from backend code:
+ *
+ *     const handle = await startProvisioning(client, input);
+ *     const progress = await getProgress(handle);   // step, IDs so far, polls and time per step
+ *     const result = await awaitProvisioning(handle);
+ *
+ * Run directly (`npm run provision -- --help`) it is a command line; see src/cli/provision-command.ts.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { provisionOrchestrator } from './workflows';
+import {
+  DEFAULT_TASK_QUEUE,
+  OrchestratorStoreId,
+  progressQuery,
+  provisioningWorkflowId,
+  ProvisioningStep,
+  type ProvisionProgress,
+  type ProvisionResult,
+} from './workflows/definitions';
+import { parseProvisionInput, type ProvisionInput } from './workflows/provision-input';
+
+export type ProvisioningHandle = WorkflowHandle<typeof provisionOrchestrator>;
+
+export interface StartProvisioningOptions {
+  /** The task queue the workers poll. @default DEFAULT_TASK_QUEUE */
+  taskQueue?: string;
+}
+
+/**
+ * Validates the input, then starts its provisioning, or attaches to it:
+ * - the workflow ID comes from the provisioning's identity (`provisioningWorkflowId`), and a
+ *   provisioning already running under it is attached to (`USE_EXISTING`), not duplicated;
+ * - one that already completed is not run again (it would send the first message twice): its
+ *   handle is returned and its result is the earlier run's;
+ * - one that failed, was cancelled or terminated is started afresh.
+ *
+ * @throws InvalidProvisionInputError naming each bad field and its rule, before anything starts.
+ */
+export async function startProvisioning(
+  client: Client,
+  input: ProvisionInput,
+  options: StartProvisioningOptions = {},
+): Promise<ProvisioningHandle> {
+  const validInput = parseProvisionInput(input);
+  const workflowId = provisioningWorkflowId(validInput);
+  try {
+    return await client.workflow.start<typeof provisionOrchestrator>('provisionOrchestrator', {
+      workflowId,
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      args: [validInput],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      staticSummary: provisioningSummary(validInput),
+      staticDetails: provisioningDetails(validInput),
+      typedSearchAttributes: initialSearchAttributes(validInput),
+    });
+  } catch (err) {
+    // Only a successfully completed run refuses the ID under ALLOW_DUPLICATE_FAILED_ONLY.
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      return client.workflow.getHandle<typeof provisionOrchestrator>(workflowId);
+    }
+    throw err;
+  }
+}
+
+/** The provisioning's result; throws `WorkflowFailedError` whose cause chain says what failed. */
+export async function awaitProvisioning(handle: ProvisioningHandle): Promise<ProvisionResult> {
+  return handle.result();
+}
+
+/** The current step, the IDs so far, and polls and elapsed time per step (needs a worker up). */
+export async function getProgress(handle: ProvisioningHandle): Promise<ProvisionProgress> {
+  return handle.query(progressQuery);
+}
+
+/** One line for the Web UI's workflow list. */
+export function provisioningSummary(input: ProvisionInput): string {
+  return `Provision configuration "${input.configuration.displayName}" on ${storeLabel(input)}`;
+}
+
+/** Markdown for the Web UI's workflow page: what this provisioning will create or reuse. */
+export function provisioningDetails(input: ProvisionInput): string {
+  const { configuration, conversation, message } = input;
+  const conversationLine =
+    'existingConversationId' in conversation
+      ? `existing \`${conversation.existingConversationId}\``
+      : `new \`${conversation.name}\` with ${conversation.participants?.length ?? 0} participant(s)`;
+  const endpoint = (e: { address?: string; participantId?: string; channel?: string }) =>
+    `\`${e.address ?? e.participantId}\`${e.channel ? ` (${e.channel})` : ''}`;
+  return [
+    `**Memory store:** ${storeLabel(input)}`,
+    `**Configuration:** \`${configuration.displayName}\`: ${configuration.description}`,
+    `**Conversation:** ${conversationLine}`,
+    `**First message:** from ${endpoint(message.from)} to ${message.to.map(endpoint).join(', ')}`,
+  ].join('\n\n');
+}
+
+function storeLabel(input: ProvisionInput): string {
+  return 'existingStoreId' in input.memoryStore
+    ? `existing store ${input.memoryStore.existingStoreId}`
+    : `new store "${input.memoryStore.displayName}"`;
+}
+
+/** Searchable from the first moment: the first step, and the store ID when it is already known. */
+function initialSearchAttributes(input: ProvisionInput): SearchAttributePair[] {
+  if ('existingStoreId' in input.memoryStore) {
+    return [
+      { key: ProvisioningStep, value: 'create-configuration' },
+      { key: OrchestratorStoreId, value: input.memoryStore.existingStoreId },
+    ];
+  }
+  return [{ key: ProvisioningStep, value: 'create-memory-store' }];
+}
+
+if (require.main === module) {
+  void import('./cli/provision-command').then(({ runProvisionCommand }) =>
+    runProvisionCommand(process.argv.slice(2)).then((code) => process.exit(code)),
+  );
+}
