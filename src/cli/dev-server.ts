@@ -1,0 +1,57 @@
+/**
+ * The embedded Temporal dev server of `npm start`: the Temporal CLI found by the toolchain
+ * resolver, its state in a SQLite file (so runs survive restarts and stay inspectable in the
+ * Web UI), the Web UI on, and the provisioning's search attributes registered.
+ *
+ * It prefers the CLI's usual ports (7233, Web UI 8233) so `temporal` commands and
+ * `npm run provision` reach it without configuration, and takes free ports when those are busy.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { resolveTemporalBinary } from '../toolchain/temporal-binaries';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions';
+
+export const PREFERRED_PORT = 7233;
+export const PREFERRED_UI_PORT = 8233;
+
+export interface EmbeddedTemporal {
+  env: TestWorkflowEnvironment;
+  /** gRPC frontend, `host:port`. */
+  address: string;
+  /** e.g. `http://localhost:8233`. */
+  uiUrl: string;
+  dbFile: string;
+}
+
+/** Resolves with the port to bind: the preferred one when free, else one the OS picks. */
+async function portToUse(preferred: number): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const { port: bound } = server.address() as { port: number };
+        server.close(() => resolve(bound));
+      });
+    });
+  return listen(preferred).catch(() => listen(0));
+}
+
+export async function startEmbeddedTemporal(dbFile: string): Promise<EmbeddedTemporal> {
+  mkdirSync(dirname(dbFile), { recursive: true });
+  const port = await portToUse(PREFERRED_PORT);
+  const uiPort = await portToUse(PREFERRED_UI_PORT);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: resolveTemporalBinary('cli').executable,
+      dbFilename: dbFile,
+      port,
+      ui: true,
+      uiPort,
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+    },
+  });
+  return { env, address: env.address, uiUrl: `http://localhost:${uiPort}`, dbFile };
+}
