@@ -2,9 +2,14 @@
  * Conversation and message activities. Neither conversation create nor SEND_MESSAGE accepts an
  * Idempotency-Key, so a retry — which may follow an attempt whose request was applied but whose
  * response was lost (timeout, reset, 5xx, a worker crash) — first looks for what that attempt
- * created and adopts it. A customer never receives the first message twice.
+ * created and adopts it. A message is only listed once its Action completes, so a send with an
+ * unknown outcome goes back to the workflow, which keeps looking rather than sending again:
+ * a customer never receives the first message twice.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { OrchestratorApiError } from '../api/errors';
+import { MESSAGE_OUTCOME_UNKNOWN } from '../workflows/definitions';
 import type {
   Action,
   Communication,
@@ -46,6 +51,17 @@ function isSameMessage(communication: Communication, payload: SendMessageRequest
   return payload.to.every((wanted) => recipients.some((recipient) => sameEndpoint(recipient, wanted)));
 }
 
+async function findCommunication(
+  api: OrchestratorApi,
+  conversationId: string,
+  payload: SendMessageRequest['payload'],
+): Promise<string | undefined> {
+  for await (const communication of api.conversations.listCommunications(conversationId)) {
+    if (isSameMessage(communication, payload)) return communication.id;
+  }
+  return undefined;
+}
+
 export function conversationActivities(api: OrchestratorApi) {
   return {
     async createConversation(
@@ -65,21 +81,42 @@ export function conversationActivities(api: OrchestratorApi) {
       return { conversationId: conversation.id, adopted: false };
     },
 
+    /**
+     * Sends SEND_MESSAGE. A retry first looks for the message an earlier attempt may have sent
+     * (that attempt crashed or timed out). A send whose outcome is unknown (5xx, reset or timeout
+     * after the request left) is not retried here: the Action it may have started can still be
+     * PENDING, its message not yet listed, so the workflow keeps looking (`findSentMessage`)
+     * instead of sending again.
+     */
     async sendMessage(conversationId: string, request: SendMessageRequest): Promise<MessageSending> {
       if (isRetryAttempt()) {
-        for await (const communication of api.conversations.listCommunications(conversationId)) {
-          if (isSameMessage(communication, request.payload)) {
-            return { outcome: 'adopted', communicationId: communication.id };
-          }
-        }
+        const communicationId = await findCommunication(api, conversationId, request.payload);
+        if (communicationId) return { outcome: 'adopted', communicationId };
       }
-      const action = await api.actions.create(conversationId, request);
-      return {
-        outcome: 'sent',
-        actionId: action.id,
-        messageSid: action.related?.messageSid,
-        retryAfterMs: action.retryAfterMs,
-      };
+      try {
+        const action = await api.actions.create(conversationId, request);
+        return {
+          outcome: 'sent',
+          actionId: action.id,
+          messageSid: action.related?.messageSid,
+          retryAfterMs: action.retryAfterMs,
+        };
+      } catch (error) {
+        if (error instanceof OrchestratorApiError && error.retrySafety === 'if-idempotent') {
+          throw ApplicationFailure.create({
+            type: MESSAGE_OUTCOME_UNKNOWN,
+            nonRetryable: true,
+            message: `SEND_MESSAGE in conversation ${conversationId} may have been applied (${error.message}); not resending`,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+
+    /** The ID of the communication carrying this message, once the API lists it. */
+    async findSentMessage(conversationId: string, request: SendMessageRequest): Promise<string | null> {
+      return (await findCommunication(api, conversationId, request.payload)) ?? null;
     },
 
     async getAction(conversationId: string, actionId: string): Promise<Action> {

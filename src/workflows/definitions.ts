@@ -95,6 +95,12 @@ export interface ProvisionResult {
 
 export const progressQuery = defineQuery<ProvisionProgress>('progress');
 
+/**
+ * Failure type of a SEND_MESSAGE activity whose request may have been applied (5xx, reset or
+ * timeout after sending): the workflow then looks for the message instead of sending again.
+ */
+export const MESSAGE_OUTCOME_UNKNOWN = 'MessageOutcomeUnknown';
+
 // ---------- Workflow ID ----------
 
 function slug(text: string): string {

@@ -1,0 +1,31 @@
+/**
+ * What every provisioning step needs: the polling policy, the progress tracker, and the
+ * activities (each call with its own summary for the Web UI).
+ */
+import type { ProvisioningActivities } from '../activities';
+import type { WorkingStep } from './definitions';
+import { pollUntilSettled, type PollOutcome, type PollSpec } from './poll-operation';
+import type { PollingPolicy } from './polling-policy';
+import type { ProgressTracker } from './progress';
+
+export interface StepContext {
+  policy: PollingPolicy;
+  progress: ProgressTracker;
+  /** The activities, with a one-line summary the Web UI shows for the call. */
+  activities(summary: string): ProvisioningActivities;
+}
+
+/** Polls for `step` with the context's policy, reporting each poll and a stuck operation. */
+export function awaitStep<T>(
+  context: StepContext,
+  step: WorkingStep,
+  spec: Omit<PollSpec<T>, 'policy' | 'onPoll' | 'onStuckChange'>,
+): Promise<PollOutcome<T>> {
+  const { progress } = context;
+  return pollUntilSettled({
+    ...spec,
+    policy: context.policy,
+    onPoll: (polls) => progress.polled(step, polls),
+    onStuckChange: (operationId) => progress.stuck(operationId),
+  });
+}
