@@ -177,11 +177,12 @@ export class OrchestratorClient implements OrchestratorApi {
    */
   async getOperationByUrl(statusUrl: string, request?: RequestOptions): Promise<Operation> {
     const url = URL.canParse(statusUrl) ? new URL(statusUrl) : undefined;
-    const trusted = [this.#origins.conversations.origin, this.#origins.memory.origin];
+    const trusted = [...new Set([this.#origins.conversations.origin, this.#origins.memory.origin])];
     if (url === undefined || !trusted.includes(url.origin)) {
+      // The refused URL is not echoed: it came from outside and could carry anything.
       throw new InvalidRequestError(
         `GET statusUrl refused before sending: statusUrl: must be an absolute URL on ${trusted.join(' or ')}`,
-        { method: 'GET', path: url?.pathname ?? '', retrySafety: 'never' },
+        { method: 'GET', path: '', retrySafety: 'never' },
       );
     }
     return this.#operation(await this.#transport.send({ method: 'GET', url, ...requestControls(request) }));
