@@ -82,9 +82,14 @@ export const configurationSchema: z.ZodType<Configuration> = z.looseObject({
   memoryStoreId: z.string(),
   // Keyed by channel type; keys are not checked so a new channel does not break reads.
   channelSettings: z.record(z.string(), channelSettingsSchema).optional(),
-  // The spec makes `method` optional with POST as its default.
+  // `method` is optional with POST as its default; the request schema allows all five methods.
   statusCallbacks: z
-    .array(z.looseObject({ url: z.string(), method: z.enum(['GET', 'POST']).default('POST') }))
+    .array(
+      z.looseObject({
+        url: z.string(),
+        method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).default('POST'),
+      }),
+    )
     .optional(),
   intelligenceConfigurationIds: z.array(z.string()).optional(),
   memoryExtractionEnabled: z.boolean().optional(),

@@ -91,7 +91,8 @@ export interface ChannelSettings {
 
 export interface StatusCallback {
   url: string;
-  method: 'GET' | 'POST';
+  /** The create/update schemas accept all five; the response schema names only GET and POST. */
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 }
 
 export interface ConfigurationRequest {
