@@ -21,7 +21,10 @@ import {
 } from './workflows/definitions';
 import { parseProvisionInput, type ProvisionInput } from './workflows/provision-input';
 
+/** A handle to a provisioning run, from `startProvisioning` or `client.workflow.getHandle(id)`. */
 export type ProvisioningHandle = WorkflowHandle<typeof provisionOrchestrator>;
+/** Also names the run it started or attached to: for logs and Web UI links. */
+export type StartedProvisioning = ProvisioningHandle & { firstExecutionRunId: string };
 
 export interface StartProvisioningOptions {
   /** The task queue the workers poll. @default DEFAULT_TASK_QUEUE */
@@ -42,7 +45,7 @@ export async function startProvisioning(
   client: Client,
   input: ProvisionInput,
   options: StartProvisioningOptions = {},
-): Promise<ProvisioningHandle> {
+): Promise<StartedProvisioning> {
   const validInput = parseProvisionInput(input);
   const workflowId = provisioningWorkflowId(validInput);
   try {
@@ -59,7 +62,9 @@ export async function startProvisioning(
   } catch (err) {
     // Only a successfully completed run refuses the ID under ALLOW_DUPLICATE_FAILED_ONLY.
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return client.workflow.getHandle<typeof provisionOrchestrator>(workflowId);
+      const completed = client.workflow.getHandle<typeof provisionOrchestrator>(workflowId);
+      const { runId } = await completed.describe();
+      return { ...completed, firstExecutionRunId: runId };
     }
     throw err;
   }

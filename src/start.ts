@@ -4,7 +4,8 @@
  * credentials are set), and a worker; runs one provisioning end to end with a live progress
  * display; prints the result as JSON on stdout and the Web UI link to the run.
  *
- * Everything but the result goes to stderr, so `npm start --silent > result.json` works.
+ * Progress and links go to stderr; stdout carries the result JSON, last (the embedded dev
+ * server prints its own start-up banner there before it).
  */
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -32,6 +33,7 @@ Environment:
                    instead of the embedded dev server; TEMPORAL_UI_URL for its Web UI links
   TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (or TWILIO_API_KEY + TWILIO_API_SECRET)  use Twilio
                    instead of the emulator (unless TWILIO_ORCHESTRATOR_BASE_URL points elsewhere)
+  ORCHESTRATOR_STATE_DIR  where the embedded dev server keeps its SQLite state (default .local/)
 Exit codes: 0 provisioned, 1 failed, 2 bad usage, 130 interrupted.`;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -75,8 +77,12 @@ async function main(argv: string[]): Promise<number> {
     const handle = await startProvisioning(temporal.client, demoInput(tag, options.from, options.to), {
       taskQueue: temporal.taskQueue,
     });
-    const { runId } = await handle.describe();
-    const link = webUiLink(temporal.namespace, handle.workflowId, runId, temporal.uiBaseUrl);
+    const link = webUiLink(
+      temporal.namespace,
+      handle.workflowId,
+      handle.firstExecutionRunId,
+      temporal.uiBaseUrl,
+    );
     log(`\nProvisioning ${handle.workflowId}${link ? `\n  ${link}` : ''}`);
 
     const outcome = await Promise.race([
@@ -105,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
       worker.shutdown();
     }
     await running;
+    if (options['keep-running']) log('Stopped.');
     return 'error' in outcome ? 1 : 0;
   } finally {
     await api.close();

@@ -11,6 +11,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } 
 import type { WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { OrchestratorClient, clientOptionsFromEnv, type OrchestratorApi } from './api';
+import { describeClientOptions } from './cli/describe-orchestrator';
 import { describeTemporalTarget, temporalTargetFromEnv } from './temporal/connection';
 import { DEFAULT_TASK_QUEUE } from './workflows/definitions';
 
@@ -58,13 +59,15 @@ export async function createWorker(options: ProvisioningWorkerOptions): Promise<
  */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Credentials are checked before connecting: a missing variable is named at once.
-  const api = new OrchestratorClient(clientOptionsFromEnv(env));
+  const orchestrator = clientOptionsFromEnv(env);
+  const api = new OrchestratorClient(orchestrator);
   const target = temporalTargetFromEnv();
   const taskQueue = env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {
     const worker = await createWorker({ connection, namespace: target.namespace, taskQueue, api });
     console.log(`[worker] polling task queue ${taskQueue} on ${describeTemporalTarget(target)}`);
+    console.log(`[worker] Orchestrator: ${describeClientOptions(orchestrator)}`);
     await worker.run();
     console.log('[worker] stopped');
   } finally {

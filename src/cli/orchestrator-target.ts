@@ -6,13 +6,9 @@
  *   TWILIO_API_SECRET): Twilio itself;
  * - else an emulator started in this process.
  */
-import {
-  DEFAULT_CONVERSATIONS_BASE_URL,
-  DEFAULT_MEMORY_BASE_URL,
-  clientOptionsFromEnv,
-  type OrchestratorClientOptions,
-} from '../api';
+import { clientOptionsFromEnv, type OrchestratorClientOptions } from '../api';
 import { DEFAULT_EMULATOR_CREDENTIALS, startEmulator, type RunningEmulator } from '../emulator';
+import { describeClientOptions } from './describe-orchestrator';
 
 export interface OrchestratorTarget {
   clientOptions: OrchestratorClientOptions;
@@ -38,14 +34,6 @@ function hasTwilioCredentials(env: NodeJS.ProcessEnv): boolean {
 function emulatorCredentialsEnv(): NodeJS.ProcessEnv {
   const { accountSid, authToken } = DEFAULT_EMULATOR_CREDENTIALS;
   return { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken };
-}
-
-/** `conversations https://..., memory https://... (auth token)`: safe to log. */
-export function describeClientOptions(options: OrchestratorClientOptions): string {
-  const conversations = options.conversationsBaseUrl ?? DEFAULT_CONVERSATIONS_BASE_URL;
-  const memory = options.memoryBaseUrl ?? DEFAULT_MEMORY_BASE_URL;
-  const hosts = conversations === memory ? conversations : `conversations ${conversations}, memory ${memory}`;
-  return `${hosts} (${'apiKey' in options.credentials ? 'API key' : 'auth token'})`;
 }
 
 export async function chooseOrchestrator(env: NodeJS.ProcessEnv = process.env): Promise<OrchestratorTarget> {

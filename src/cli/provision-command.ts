@@ -6,7 +6,11 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { startProvisioning, type ProvisioningHandle } from '../client';
 import { connectToTemporal, temporalTargetFromEnv, type TemporalConnection } from '../temporal/connection';
 import { DEFAULT_TASK_QUEUE, type ProvisionProgress, type ProvisionResult } from '../workflows/definitions';
-import { InvalidProvisionInputError } from '../workflows/provision-input';
+import {
+  InvalidProvisionInputError,
+  parseProvisionInput,
+  type ProvisionInput,
+} from '../workflows/provision-input';
 import { describeFailureChain } from './failure';
 import { followProvisioning, tryGetProgress } from './follow';
 import {
@@ -20,6 +24,16 @@ import { progressViewFor, renderStepLines } from './progress-view';
 import { webUiLink } from './web-ui';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+type StartCommand = Extract<ProvisionCommand, { kind: 'start' }>;
+
+function reportInvalidInput(err: InvalidProvisionInputError, fromFlags: boolean): void {
+  console.error('error: invalid provisioning input, nothing was started:');
+  for (const issue of err.issues) {
+    const flag = fromFlags ? flagFor(issue.path) : undefined;
+    console.error(`  ${issue.path}${flag ? ` (${flag})` : ''}: ${issue.message}`);
+  }
+}
 
 /** Runs the command; resolves with the process exit code. Output: JSON on stdout, the rest on stderr. */
 export async function runProvisionCommand(argv: string[]): Promise<number> {
@@ -35,11 +49,26 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
     console.log(PROVISION_USAGE);
     return EXIT.ok;
   }
+  if (command.kind === 'status') {
+    const { workflowId } = command;
+    return withTemporal((temporal) => showStatus(temporal, workflowId));
+  }
+  // Bad input is refused before connecting: the person fixes it without needing a server.
+  let input: ProvisionInput;
+  try {
+    input = parseProvisionInput(command.input);
+  } catch (err) {
+    if (!(err instanceof InvalidProvisionInputError)) throw err;
+    reportInvalidInput(err, command.fromFlags);
+    return EXIT.usage;
+  }
+  return withTemporal((temporal) => startAndFollow(temporal, command, input));
+}
+
+async function withTemporal(run: (temporal: TemporalConnection) => Promise<number>): Promise<number> {
   const temporal = await connectToTemporal(temporalTargetFromEnv());
   try {
-    return command.kind === 'status'
-      ? await showStatus(temporal, command.workflowId)
-      : await startAndFollow(temporal, command);
+    return await run(temporal);
   } finally {
     await temporal.connection.close();
   }
@@ -47,23 +76,13 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
 
 async function startAndFollow(
   { client, namespace }: TemporalConnection,
-  command: Extract<ProvisionCommand, { kind: 'start' }>,
+  command: StartCommand,
+  input: ProvisionInput,
 ): Promise<number> {
-  let handle: ProvisioningHandle;
-  try {
-    handle = await startProvisioning(client, command.input as Parameters<typeof startProvisioning>[1], {
-      taskQueue: command.taskQueue ?? (process.env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE),
-    });
-  } catch (err) {
-    if (!(err instanceof InvalidProvisionInputError)) throw err;
-    console.error('error: invalid provisioning input, nothing was started:');
-    for (const issue of err.issues) {
-      const flag = command.fromFlags ? flagFor(issue.path) : undefined;
-      console.error(`  ${issue.path}${flag ? ` (${flag})` : ''}: ${issue.message}`);
-    }
-    return EXIT.usage;
-  }
-  const { runId } = await handle.describe();
+  const handle = await startProvisioning(client, input, {
+    taskQueue: command.taskQueue ?? (process.env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE),
+  });
+  const runId = handle.firstExecutionRunId;
   console.error(`Provisioning ${handle.workflowId} (run ${runId})`);
   const link = webUiLink(namespace, handle.workflowId, runId);
   if (link) console.error(`Web UI: ${link}`);

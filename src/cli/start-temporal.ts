@@ -11,7 +11,7 @@ import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
 import { startEmbeddedTemporal } from './dev-server';
 import { webUiBaseUrl } from './web-ui';
 
-/** Git-ignored; holds the dev server's SQLite state between runs. */
+/** Git-ignored; holds the dev server's SQLite state between runs. `ORCHESTRATOR_STATE_DIR` overrides it. */
 export const LOCAL_STATE_DIR = resolve(__dirname, '..', '..', '.local');
 
 export interface StartTemporal {
@@ -48,7 +48,7 @@ export async function openTemporalForStart(tag: string, env = process.env): Prom
       close: () => connection.close(),
     };
   }
-  const dbFile = join(LOCAL_STATE_DIR, 'temporal.db');
+  const dbFile = join(env.ORCHESTRATOR_STATE_DIR || LOCAL_STATE_DIR, 'temporal.db');
   const embedded = await startEmbeddedTemporal(dbFile);
   return {
     client: embedded.env.client,

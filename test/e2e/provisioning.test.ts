@@ -1,0 +1,171 @@
+/**
+ * End to end: `startProvisioning` on a real dev server, the real worker, the emulator over a
+ * socket. What backend code and the Web UI rely on.
+ */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { awaitProvisioning, getProgress, startProvisioning } from '../../src/client';
+import {
+  OrchestratorConfigurationId,
+  OrchestratorStoreId,
+  PROVISION_STEPS,
+  ProvisioningStep,
+  provisioningWorkflowId,
+  type ProvisionProgress,
+} from '../../src/workflows/definitions';
+import { InvalidProvisionInputError } from '../../src/workflows/provision-input';
+import { E2E_CREDENTIALS, e2eInput, startE2eStack, type E2eStack } from './support';
+
+let stack: E2eStack;
+
+beforeAll(async () => {
+  stack = await startE2eStack();
+});
+afterAll(() => stack?.stop());
+beforeEach(() => stack.emulator.reset());
+
+const start = (input = e2eInput()) => startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+
+async function progressWhen(
+  handle: Awaited<ReturnType<typeof start>>,
+  done: (progress: ProvisionProgress) => boolean,
+): Promise<ProvisionProgress> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const progress = await getProgress(handle).catch(() => undefined);
+    if (progress && done(progress)) return progress;
+    await sleep(100);
+  }
+  throw new Error('the progress never reached the expected state');
+}
+
+test('a provisioning completes with every ID and step, searchable and described for the Web UI', async () => {
+  const input = e2eInput();
+  const handle = await start(input);
+  const result = await awaitProvisioning(handle);
+
+  expect(handle.workflowId).toBe(provisioningWorkflowId(input));
+  expect(result.ids).toEqual({
+    memoryStoreId: expect.stringMatching(/^mem_store_[0-7][0-9a-z]{25}$/),
+    configurationId: expect.stringMatching(/^conv_configuration_/),
+    conversationId: expect.stringMatching(/^conv_conversation_/),
+    actionId: expect.stringMatching(/^conv_action_/),
+    messageSid: expect.stringMatching(/^SM/),
+    communicationId: expect.stringMatching(/^conv_communication_/),
+  });
+  expect(result.configurationIdResolvedBy).toBe('related');
+  for (const step of PROVISION_STEPS) expect(result.steps[step].status).toBe('done');
+  expect(stack.emulator.summary()).toMatchObject({
+    stores: 1,
+    configurations: 1,
+    conversations: 1,
+    messagesSent: 1,
+  });
+
+  const description = await handle.describe();
+  expect(description.status.name).toBe('COMPLETED');
+  expect(description.typedSearchAttributes.get(ProvisioningStep)).toBe('completed');
+  expect(description.typedSearchAttributes.get(OrchestratorStoreId)).toBe(result.ids.memoryStoreId);
+  expect(description.typedSearchAttributes.get(OrchestratorConfigurationId)).toBe(result.ids.configurationId);
+  expect(await description.staticSummary()).toContain(input.configuration.displayName);
+  const details = await description.staticDetails();
+  expect(details).toContain(`e2e-store-`);
+  expect(details).toContain('+15551230001');
+  const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+  expect(metadata.currentDetails).toContain(result.ids.configurationId);
+});
+
+test('progress is queryable mid-flight, and the step is a search attribute', async () => {
+  // Store operations stay pending (emulator clock) until the test moves the clock on.
+  stack.emulator.configure({ operationLatency: { ms: 3_600_000 } });
+  const handle = await start();
+
+  const waiting = await progressWhen(handle, (p) => (p.steps['await-memory-store']?.polls ?? 0) >= 2);
+  expect(waiting.step).toBe('await-memory-store');
+  expect(waiting.steps['create-memory-store']?.status).toBe('done');
+  expect(waiting.steps['await-memory-store']?.status).toBe('running');
+  expect(waiting.ids.memoryStoreId).toBeUndefined();
+  const { typedSearchAttributes } = await handle.describe();
+  expect(typedSearchAttributes.get(ProvisioningStep)).toBe('await-memory-store');
+
+  stack.emulator.configure({ operationLatency: { ms: 300 } });
+  stack.emulator.advanceClock(3_600_000);
+  const result = await awaitProvisioning(handle);
+  expect(result.steps['await-memory-store'].polls).toBeGreaterThanOrEqual(3);
+});
+
+test('starting the same provisioning again attaches to its run, while running and once completed', async () => {
+  const input = e2eInput();
+  const first = await start(input);
+  const again = await start(input);
+  expect(again.workflowId).toBe(first.workflowId);
+  expect(again.firstExecutionRunId).toBe(first.firstExecutionRunId);
+
+  const [result, sameResult] = await Promise.all([awaitProvisioning(first), awaitProvisioning(again)]);
+  expect(sameResult).toEqual(result);
+
+  const afterCompletion = await start(input);
+  expect(afterCompletion.firstExecutionRunId).toBe(first.firstExecutionRunId);
+  expect(await awaitProvisioning(afterCompletion)).toEqual(result);
+
+  expect(stack.emulator.summary()).toMatchObject({
+    stores: 1,
+    configurations: 1,
+    conversations: 1,
+    messagesSent: 1,
+  });
+  const runs = [];
+  for await (const run of stack.client.workflow.list({ query: `WorkflowId = '${first.workflowId}'` }))
+    runs.push(run);
+  expect(runs).toHaveLength(1);
+});
+
+test('a provisioning that failed is started afresh under the same identity', async () => {
+  const input = e2eInput();
+  const unreachable = {
+    ...input,
+    message: { ...input.message, to: [{ address: 'undeliverable', channel: 'SMS' }] },
+  };
+  const failed = await start(unreachable);
+  await expect(awaitProvisioning(failed)).rejects.toThrow();
+
+  const retried = await start(input);
+  expect(retried.workflowId).toBe(failed.workflowId);
+  expect(retried.firstExecutionRunId).not.toBe(failed.firstExecutionRunId);
+  await expect(awaitProvisioning(retried)).resolves.toMatchObject({ configurationIdResolvedBy: 'related' });
+});
+
+test('invalid input is refused before anything starts, naming each field and rule', async () => {
+  const input = e2eInput();
+  const bad = {
+    ...input,
+    configuration: { ...input.configuration, displayName: 'x'.repeat(40) },
+    message: { ...input.message, to: [] },
+  };
+  const refusal = await start(bad).catch((err: unknown) => err);
+
+  expect(refusal).toBeInstanceOf(InvalidProvisionInputError);
+  expect((refusal as InvalidProvisionInputError).issues).toEqual([
+    { path: 'configuration.displayName', message: 'must be at most 32 characters' },
+    { path: 'message.to', message: 'needs at least one recipient' },
+  ]);
+  const handle = stack.client.workflow.getHandle(provisioningWorkflowId(input));
+  await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  expect(stack.emulator.summary().requests).toEqual({});
+});
+
+test('Twilio credentials never reach the workflow history', async () => {
+  const input = e2eInput();
+  const handle = await start(input);
+  await awaitProvisioning(handle);
+
+  const history = await handle.fetchHistory();
+  // Payload data is base64 in the fetched history: decode it so the search sees the text.
+  const text = JSON.stringify(history, (key, value: unknown) =>
+    key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value,
+  );
+  expect(text).toContain(input.message.text);
+  const basic = Buffer.from(`${E2E_CREDENTIALS.accountSid}:${E2E_CREDENTIALS.authToken}`).toString('base64');
+  for (const secret of [E2E_CREDENTIALS.authToken, E2E_CREDENTIALS.accountSid, basic]) {
+    expect(text).not.toContain(secret);
+  }
+});
