@@ -68,7 +68,12 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     return send(res, runHandler(match, request));
   }
 
-  const match = parts.api.match(method, path);
+  let match: RouteMatch | undefined;
+  try {
+    match = parts.api.match(method, path);
+  } catch (error) {
+    return send(res, errorReply(error));
+  }
   if (!match) {
     const status = parts.api.hasPath(path) ? 405 : 404;
     const message = status === 405 ? `Method ${method} not allowed on ${path}` : `No resource at ${path}`;

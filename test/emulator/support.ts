@@ -110,7 +110,7 @@ export interface CallOptions {
   body?: unknown;
   headers?: Record<string, string>;
   /** `false` sends no Authorization header; a pair sends those credentials. */
-  auth?: false | [string, string];
+  auth?: false | readonly [string, string];
 }
 
 /** A JSON client over real sockets (global fetch), independent of the project's API client. */
@@ -122,7 +122,7 @@ export interface TestApi {
   poll<T = OperationBody>(absoluteUrl: string): Promise<Reply<T>>;
 }
 
-export function apiFor(emulator: RunningEmulator): TestApi {
+export function apiFor(emulator: Pick<RunningEmulator, 'url' | 'credentials'>): TestApi {
   const { accountSid, authToken } = emulator.credentials;
   const call = async <T>(method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> => {
     const headers: Record<string, string> = { ...options.headers };
