@@ -1,0 +1,136 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import {
+  OrchestratorConfigurationId,
+  OrchestratorStoreId,
+  PROVISION_STEPS,
+  progressQuery,
+  ProvisioningStep,
+} from '../../src/workflows/definitions';
+import {
+  createConfigurationDirectly,
+  createStoreDirectly,
+  createTestBed,
+  failed,
+  provision,
+  provisionInput,
+  succeeded,
+  withRig,
+  type TestBed,
+} from './support';
+
+let bed: TestBed;
+beforeAll(async () => {
+  bed = await createTestBed();
+});
+afterAll(async () => {
+  await bed?.env.teardown();
+});
+
+test('provisions store, configuration, conversation and first message, and reports each step', async () => {
+  const input = provisionInput();
+  let credentials = { accountSid: '', authToken: '' };
+  const { outcome, handle, summary } = await provision(bed, {}, input, async (rig, handle) => {
+    credentials = rig.emulator.credentials;
+    const progress = await handle.query(progressQuery);
+    expect(progress.step).toBe('completed');
+    expect(progress.stuckOperationId).toBeUndefined();
+  });
+  const result = succeeded(outcome);
+
+  expect(result.ids).toEqual({
+    memoryStoreId: expect.stringMatching(/^mem_store_/),
+    configurationId: expect.stringMatching(/^conv_configuration_/),
+    conversationId: expect.stringMatching(/^conv_conversation_/),
+    actionId: expect.stringMatching(/^conv_action_/),
+    messageSid: expect.any(String),
+    communicationId: expect.stringMatching(/^conv_communication_/),
+  });
+  expect(result.configurationIdResolvedBy).toBe('related');
+  expect(Object.keys(result.steps)).toEqual([...PROVISION_STEPS]);
+  for (const step of PROVISION_STEPS) expect(result.steps[step].status).toBe('done');
+  expect(result.steps['await-memory-store'].polls).toBe(1);
+  expect(result.steps['await-configuration'].polls).toBe(1);
+  expect(result.steps['await-message'].polls).toBe(1);
+  // The first poll waits for the 202's Retry-After (1 s in the emulator).
+  expect(result.steps['await-memory-store'].elapsedMs).toBeGreaterThanOrEqual(1000);
+  expect(summary).toMatchObject({ stores: 1, configurations: 1, conversations: 1, messagesSent: 1 });
+
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  console.log(`happy path: ${events.length} history events`);
+  expect(events.length).toBeLessThanOrEqual(80);
+
+  const description = await handle.describe();
+  expect(description.typedSearchAttributes.get(ProvisioningStep)).toBe('completed');
+  expect(description.typedSearchAttributes.get(OrchestratorStoreId)).toBe(result.ids.memoryStoreId);
+  expect(description.typedSearchAttributes.get(OrchestratorConfigurationId)).toBe(result.ids.configurationId);
+
+  // No credential in any form reaches the history: not the token, not the Basic header.
+  const recorded = JSON.stringify(history);
+  const basic = Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64');
+  expect(credentials.authToken).not.toBe('');
+  expect(recorded).not.toContain(credentials.authToken);
+  expect(recorded).not.toContain(basic);
+
+  // Determinism: the recorded history replays against the current workflow code.
+  await Worker.runReplayHistory({ workflowBundle: bed.workflowBundle }, history, handle.workflowId);
+});
+
+test('an existing store and conversation are used as given: their steps are skipped', async () => {
+  const { outcome, summary } = await provision(bed, {}, async (rig) => {
+    const existingStoreId = await createStoreDirectly(rig, `existing-${randomUUID().slice(0, 8)}`);
+    const configurationId = await createConfigurationDirectly(rig, existingStoreId, 'pre-existing');
+    const conversation = await rig.api.conversations.create({
+      configurationId,
+      name: 'pre-existing conversation',
+    });
+    return provisionInput({
+      memoryStore: { existingStoreId },
+      conversation: { existingConversationId: conversation.id },
+    });
+  });
+  const result = succeeded(outcome);
+
+  expect(result.steps['create-memory-store'].status).toBe('skipped');
+  expect(result.steps['await-memory-store'].status).toBe('skipped');
+  expect(result.steps['create-conversation'].status).toBe('skipped');
+  expect(result.steps['send-message'].status).toBe('done');
+  expect(summary).toMatchObject({ stores: 1, configurations: 2, conversations: 1, messagesSent: 1 });
+});
+
+test('an operation that takes two simulated hours completes in seconds of wall time', async () => {
+  const wallStart = Date.now();
+  // The server asks to come back in an hour, every time; operations settle on the 2nd read.
+  const { outcome } = await provision(
+    bed,
+    { retryAfterSeconds: 3600, operationLatency: { polls: 2 } },
+    provisionInput({ polling: { operationDeadlineMs: 3 * 3_600_000, stuckAfterMs: 3 * 3_600_000 } }),
+  );
+  const wallMs = Date.now() - wallStart;
+  const result = succeeded(outcome);
+
+  expect(result.steps['await-memory-store'].polls).toBe(2);
+  expect(result.steps['await-memory-store'].elapsedMs).toBeGreaterThanOrEqual(2 * 3_600_000);
+  expect(result.steps['await-configuration'].elapsedMs).toBeGreaterThanOrEqual(2 * 3_600_000);
+  expect(wallMs).toBeLessThan(15_000);
+});
+
+test('invalid input is refused at the workflow start, before any API call', async () => {
+  await withRig(bed, {}, async (rig) => {
+    const worker = await rig.newWorker();
+    const bad = { ...provisionInput(), memoryStore: { displayName: 'spaces are not allowed' } };
+    const error = await worker.runUntil(
+      rig.start(bad).then((handle) => handle.result().catch((e: unknown) => e)),
+    );
+
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({ type: 'InvalidProvisionInput', nonRetryable: true });
+    expect((cause as ApplicationFailure).message).toContain('memoryStore.displayName: must match');
+    expect(rig.emulator.summary().requests).toEqual({});
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * Shared set-up of the workflow tests: one time-skipping test server and one workflow bundle
+ * per test file, a fresh emulator (real HTTP over a socket) and a worker on its own task queue
+ * per provisioning.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { OrchestratorClient, type Operation } from '../../src/api';
+import {
+  startEmulator,
+  type EmulatorOptions,
+  type EmulatorStateSummary,
+  type RunningEmulator,
+} from '../../src/emulator';
+import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
+import { provisionOrchestrator } from '../../src/workflows';
+import { SEARCH_ATTRIBUTE_KEYS, type ProvisionResult } from '../../src/workflows/definitions';
+import type { ProvisionInput } from '../../src/workflows/provision-input';
+
+export interface TestBed {
+  env: TestWorkflowEnvironment;
+  workflowBundle: WorkflowBundleWithSourceMap;
+}
+
+/** For `beforeAll`: the test server and the bundle (a few seconds, once per file). */
+export async function createTestBed(): Promise<TestBed> {
+  const [env, workflowBundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: resolveTemporalBinary('test-server').executable },
+    }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundlerLogger }),
+  ]);
+  // The test server implements AddSearchAttributes (not ListSearchAttributes): without these,
+  // every upsert would fail the workflow task.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)]),
+    ),
+  });
+  return { env, workflowBundle };
+}
+
+const ignore = () => undefined;
+const quietBundlerLogger = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: console.error };
+
+/**
+ * Deterministic under time skipping: operations and actions settle on their Nth status read
+ * (the emulator's wall clock does not follow the test server's skipped time).
+ */
+export const DETERMINISTIC_LATENCY: EmulatorOptions = {
+  operationLatency: { polls: 1 },
+  actionLatency: { polls: 1 },
+};
+
+/** A valid input; names are unique so provisionings in one emulator never collide. */
+export function provisionInput(overrides: Partial<ProvisionInput> = {}): ProvisionInput {
+  const suffix = randomUUID().slice(0, 8);
+  return {
+    provisioningId: `test-${suffix}`,
+    memoryStore: { displayName: `store-${suffix}`, description: 'Workflow test store' },
+    configuration: { displayName: `config ${suffix}`, description: 'Workflow test configuration' },
+    conversation: {
+      name: `first contact ${suffix}`,
+      participants: [
+        { name: 'Ada', type: 'CUSTOMER', addresses: [{ channel: 'SMS', address: '+15551230001' }] },
+      ],
+    },
+    message: {
+      from: { address: '+15559870001', channel: 'SMS' },
+      to: [{ address: '+15551230001', channel: 'SMS' }],
+      text: `Welcome aboard (${suffix})`,
+    },
+    ...overrides,
+  };
+}
+
+export interface Rig {
+  emulator: RunningEmulator;
+  api: OrchestratorClient;
+  taskQueue: string;
+  newWorker(): Promise<Worker>;
+  start(input: ProvisionInput): Promise<WorkflowHandle<typeof provisionOrchestrator>>;
+}
+
+/**
+ * Runs `body` with a fresh emulator, an API client pointed at it and a worker factory; closes
+ * them all afterwards.
+ */
+export async function withRig<T>(
+  bed: TestBed,
+  options: EmulatorOptions,
+  body: (rig: Rig) => Promise<T>,
+): Promise<T> {
+  const emulator = await startEmulator({ ...DETERMINISTIC_LATENCY, ...options });
+  const api = new OrchestratorClient({
+    credentials: emulator.credentials,
+    conversationsBaseUrl: emulator.url,
+    memoryBaseUrl: emulator.url,
+  });
+  const taskQueue = `provision-test-${randomUUID()}`;
+  const rig: Rig = {
+    emulator,
+    api,
+    taskQueue,
+    newWorker: () =>
+      Worker.create({
+        connection: bed.env.nativeConnection,
+        taskQueue,
+        workflowBundle: bed.workflowBundle,
+        activities: createActivities(api),
+      }),
+    start: (input) =>
+      bed.env.client.workflow.start(provisionOrchestrator, {
+        taskQueue,
+        workflowId: `provision-test-${randomUUID()}`,
+        args: [input],
+      }),
+  };
+  try {
+    return await body(rig);
+  } finally {
+    await api.close();
+    await emulator.close();
+  }
+}
+
+export type Outcome = { ok: true; result: ProvisionResult } | { ok: false; error: unknown };
+
+/**
+ * Starts a provisioning and runs a worker until it ends. `input` may be built against the rig
+ * (e.g. to create a store first); `inspect` runs while the worker still runs (so it can query
+ * the closed workflow). Returns the outcome and the emulator's audit summary.
+ */
+export async function provision(
+  bed: TestBed,
+  options: EmulatorOptions,
+  input: ProvisionInput | ((rig: Rig) => Promise<ProvisionInput>),
+  inspect?: (rig: Rig, handle: WorkflowHandle<typeof provisionOrchestrator>) => Promise<void>,
+): Promise<{
+  outcome: Outcome;
+  handle: WorkflowHandle<typeof provisionOrchestrator>;
+  summary: EmulatorStateSummary;
+}> {
+  return withRig(bed, options, async (rig) => {
+    const resolvedInput = typeof input === 'function' ? await input(rig) : input;
+    const worker = await rig.newWorker();
+    const handle = await rig.start(resolvedInput);
+    const outcome = await worker.runUntil(async (): Promise<Outcome> => {
+      const settled = await handle.result().then(
+        (result): Outcome => ({ ok: true, result }),
+        (error: unknown): Outcome => ({ ok: false, error }),
+      );
+      await inspect?.(rig, handle);
+      return settled;
+    });
+    return { outcome, handle, summary: rig.emulator.summary() };
+  });
+}
+
+/** The result of a provisioning that must succeed (fails the test with the cause otherwise). */
+export function succeeded(outcome: Outcome): ProvisionResult {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
+}
+
+/** The error of a provisioning that must fail. */
+export function failed(outcome: Outcome): unknown {
+  if (outcome.ok)
+    throw new Error(`expected the provisioning to fail; it returned ${JSON.stringify(outcome.result)}`);
+  return outcome.error;
+}
+
+/** Polls an operation straight through the API (set-up outside the workflow). */
+async function completedOperation(read: () => Promise<Operation>): Promise<Operation> {
+  for (;;) {
+    const operation = await read();
+    if (operation.status === 'COMPLETED') return operation;
+    if (operation.status !== 'PENDING' && operation.status !== 'RUNNING')
+      throw new Error(`set-up ${operation.status}`);
+  }
+}
+
+/** A store created straight through the API (for inputs that name an existing store). */
+export async function createStoreDirectly(rig: Rig, displayName: string): Promise<string> {
+  const { operationId } = await rig.api.memory.createStore({ displayName });
+  const operation = await completedOperation(() => rig.api.memory.getOperation(operationId));
+  return operation.result!.id!;
+}
+
+/** A configuration created straight through the API, e.g. a namesake of the workflow's. */
+export async function createConfigurationDirectly(
+  rig: Rig,
+  memoryStoreId: string,
+  displayName: string,
+): Promise<string> {
+  const accepted = await rig.api.configurations.create(
+    {
+      displayName,
+      description: 'made outside the workflow',
+      conversationGroupingType: 'GROUP_BY_PROFILE',
+      memoryStoreId,
+    },
+    { idempotencyKey: randomUUID() },
+  );
+  await completedOperation(() => rig.api.configurations.getOperation(accepted.operationId));
+  return accepted.related['configurationId']!;
+}
