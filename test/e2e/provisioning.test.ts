@@ -44,14 +44,18 @@ test('a provisioning completes with every ID and step, searchable and described 
   const result = await awaitProvisioning(handle);
 
   expect(handle.workflowId).toBe(provisioningWorkflowId(input));
-  expect(result.ids).toEqual({
-    memoryStoreId: expect.stringMatching(/^mem_store_[0-7][0-9a-z]{25}$/),
-    configurationId: expect.stringMatching(/^conv_configuration_/),
-    conversationId: expect.stringMatching(/^conv_conversation_/),
-    actionId: expect.stringMatching(/^conv_action_/),
-    messageSid: expect.stringMatching(/^SM/),
-    communicationId: expect.stringMatching(/^conv_communication_/),
-  });
+  const idPatterns: Record<keyof typeof result.ids, RegExp> = {
+    memoryStoreId: /^mem_store_[0-7][0-9a-z]{25}$/,
+    configurationId: /^conv_configuration_/,
+    conversationId: /^conv_conversation_/,
+    actionId: /^conv_action_/,
+    messageSid: /^SM/,
+    communicationId: /^conv_communication_/,
+  };
+  expect(Object.keys(result.ids).sort()).toEqual(Object.keys(idPatterns).sort());
+  for (const [name, pattern] of Object.entries(idPatterns)) {
+    expect(result.ids[name as keyof typeof idPatterns]).toMatch(pattern);
+  }
   expect(result.configurationIdResolvedBy).toBe('related');
   for (const step of PROVISION_STEPS) expect(result.steps[step].status).toBe('done');
   expect(stack.emulator.summary()).toMatchObject({

@@ -1,0 +1,34 @@
+/**
+ * docker-compose.yml names things defined in code: the search attributes, the emulator's
+ * default credentials, the task queue, the compiled entry points. These checks fail when one
+ * side changes without the other. (The file's syntax is checked by `docker-compose config -q`,
+ * which needs the docker-compose package: a CI step, see README.)
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_EMULATOR_CREDENTIALS } from '../../src/emulator';
+import { DEFAULT_TASK_QUEUE, SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
+
+const ROOT = join(__dirname, '..', '..');
+const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+
+test('the setup one-shot registers exactly the workflow search attributes', () => {
+  const loop = /for name in ([^;]+); do/.exec(compose);
+  expect(loop?.[1]?.trim().split(/\s+/).sort()).toEqual(SEARCH_ATTRIBUTE_KEYS.map((key) => key.name).sort());
+});
+
+test("the worker's defaults are the emulator's credentials and the default task queue", () => {
+  const { accountSid, authToken } = DEFAULT_EMULATOR_CREDENTIALS;
+  expect(compose).toContain(`TWILIO_ACCOUNT_SID: \${TWILIO_ACCOUNT_SID:-${accountSid}}`);
+  expect(compose).toContain(`TWILIO_AUTH_TOKEN: \${TWILIO_AUTH_TOKEN:-${authToken}}`);
+  expect(compose).toContain(`TWILIO_ACCOUNT_SID: \${EMULATOR_ACCOUNT_SID:-${accountSid}}`);
+  expect(compose).toContain(`TEMPORAL_TASK_QUEUE: \${TEMPORAL_TASK_QUEUE:-${DEFAULT_TASK_QUEUE}}`);
+});
+
+test('each compiled entry point the services run has its source (tsconfig.build.json: src -> lib)', () => {
+  const entryPoints = [...compose.matchAll(/'(lib\/[\w/-]+)\.js'/g)].map((match) => match[1]);
+  expect(entryPoints.sort()).toEqual(['lib/emulator/main', 'lib/worker']);
+  for (const entry of entryPoints) {
+    expect(existsSync(join(ROOT, `${entry?.replace(/^lib\//, 'src/')}.ts`))).toBe(true);
+  }
+});

@@ -1,0 +1,62 @@
+/**
+ * Runs this project's entry points as a person does, in a child process (`node --import tsx`,
+ * one process, so signals reach it directly), collecting its output.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export interface Run {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or the signal's name) when the process ends. */
+  exited: Promise<number | string>;
+  /** Resolves once stderr contains `text`; rejects if the process ends first. */
+  stderrContains(text: string): Promise<void>;
+}
+
+/** The environment without any Temporal or Twilio setting of the person running the tests. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|TWILIO_|ORCHESTRATOR_)/.test(name)),
+  );
+  return { ...env, ...extra };
+}
+
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env });
+  let stdout = '';
+  let stderr = '';
+  const stderrWaiters: { text: string; resolve: () => void }[] = [];
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const waiter of stderrWaiters.filter((w) => stderr.includes(w.text))) waiter.resolve();
+  });
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    stderrContains: (text) =>
+      stderr.includes(text)
+        ? Promise.resolve()
+        : Promise.race([
+            new Promise<void>((resolve) => stderrWaiters.push({ text, resolve })),
+            exited.then((code) => {
+              throw new Error(`exited (${code}) before printing "${text}":\n${stderr}`);
+            }),
+          ]),
+  };
+}
+
+/** The last pretty-printed JSON object on stdout (anything may precede it). */
+export function lastJsonObject(stdout: string): unknown {
+  const start = stdout.lastIndexOf('\n{\n');
+  return JSON.parse(start >= 0 ? stdout.slice(start + 1) : stdout);
+}

@@ -1,0 +1,115 @@
+/** `npm run provision` arguments: flags become the input, usage mistakes are named. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEFAULT_CONFIG_DESCRIPTION,
+  flagFor,
+  parseProvisionArgs,
+  UsageError,
+} from '../../src/cli/provision-args';
+import { parseProvisionInput } from '../../src/workflows/provision-input';
+
+const FLAGS = [
+  '--store-name', 'acme-store',
+  '--config-name', 'Acme support',
+  '--conversation-name', 'welcome-ada',
+  '--from', '+15550001',
+  '--to', '+15550002',
+  '--to', '+15550003',
+  '--text', 'Hello',
+]; // prettier-ignore
+
+test('flags build a valid input: a CUSTOMER participant and a recipient per --to, on SMS by default', () => {
+  const command = parseProvisionArgs(FLAGS);
+  expect(command).toMatchObject({ kind: 'start', fromFlags: true, wait: true });
+  if (command.kind !== 'start') throw new Error('not a start command');
+
+  const input = parseProvisionInput(command.input);
+  expect(input.memoryStore).toEqual({ displayName: 'acme-store' });
+  expect(input.configuration).toEqual({
+    displayName: 'Acme support',
+    description: DEFAULT_CONFIG_DESCRIPTION,
+  });
+  expect(input.conversation).toEqual({
+    name: 'welcome-ada',
+    participants: [
+      { type: 'CUSTOMER', addresses: [{ address: '+15550002', channel: 'SMS' }] },
+      { type: 'CUSTOMER', addresses: [{ address: '+15550003', channel: 'SMS' }] },
+    ],
+  });
+  expect(input.message).toEqual({
+    from: { address: '+15550001', channel: 'SMS' },
+    to: [
+      { address: '+15550002', channel: 'SMS' },
+      { address: '+15550003', channel: 'SMS' },
+    ],
+    text: 'Hello',
+  });
+});
+
+test('existing resources, a provisioning ID, a channel, --no-wait and a task queue', () => {
+  const command = parseProvisionArgs([
+    '--store-id', 'mem_store_01aaaaaaaaaaaaaaaaaaaaaaaa',
+    '--config-name', 'c',
+    '--conversation-id', 'conv_conversation_01abc',
+    '--provisioning-id', 'tenant-7',
+    '--channel', 'WHATSAPP',
+    '--from', 'a', '--to', 'b', '--text', 't',
+    '--no-wait', '--task-queue', 'q',
+  ]); // prettier-ignore
+  expect(command).toMatchObject({ kind: 'start', wait: false, taskQueue: 'q' });
+  if (command.kind !== 'start') throw new Error('not a start command');
+  expect(command.input).toMatchObject({
+    provisioningId: 'tenant-7',
+    memoryStore: { existingStoreId: 'mem_store_01aaaaaaaaaaaaaaaaaaaaaaaa' },
+    conversation: { existingConversationId: 'conv_conversation_01abc' },
+    message: { from: { address: 'a', channel: 'WHATSAPP' } },
+  });
+});
+
+test('--file reads the whole input as JSON', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'provision-args-'));
+  const file = join(dir, 'input.json');
+  writeFileSync(file, JSON.stringify({ provisioningId: 'from-file' }));
+  expect(parseProvisionArgs(['--file', file])).toEqual({
+    kind: 'start',
+    input: { provisioningId: 'from-file' },
+    fromFlags: false,
+    wait: true,
+    taskQueue: undefined,
+  });
+
+  writeFileSync(file, '{ not json');
+  expect(() => parseProvisionArgs(['--file', file])).toThrow(/is not valid JSON/);
+  expect(() => parseProvisionArgs(['--file', join(dir, 'missing.json')])).toThrow(
+    /cannot read --file .*ENOENT/,
+  );
+});
+
+test('status, help, and usage mistakes', () => {
+  expect(parseProvisionArgs(['status', 'provision-x'])).toEqual({
+    kind: 'status',
+    workflowId: 'provision-x',
+  });
+  expect(parseProvisionArgs(['--help'])).toEqual({ kind: 'help' });
+
+  const mistakes: [string[], RegExp][] = [
+    [['status'], /exactly one workflow ID/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [[], /no input/],
+    [['--file', 'x.json', '--text', 'hi'], /either --file or input flags.*--text/],
+    [['extra'], /unexpected argument: extra/],
+  ];
+  for (const [argv, message] of mistakes) {
+    expect(() => parseProvisionArgs(argv)).toThrow(UsageError);
+    expect(() => parseProvisionArgs(argv)).toThrow(message);
+  }
+});
+
+test('validation errors map back to the flag that set the field', () => {
+  expect(flagFor('configuration.displayName')).toBe('--config-name');
+  expect(flagFor('message.to.0.address')).toBe('--to');
+  expect(flagFor('conversation.participants.1.addresses')).toBe('--to');
+  expect(flagFor('polling.initialIntervalMs')).toBeUndefined();
+});
