@@ -111,7 +111,7 @@ function deadlineExceeded(
     nonRetryable: true,
     message:
       `${subject} ${operationId} still ${lastStatus} after the ${formatDuration(policy.operationDeadlineMs)} deadline ` +
-      `(${polls} polls); contact Twilio support with operation ID ${operationId}`,
+      `(${polls} polls); contact Twilio support with ID ${operationId}`,
     details: [{ operationId, lastStatus, polls }],
   });
 }

@@ -13,7 +13,6 @@ import {
   createConfigurationDirectly,
   createStoreDirectly,
   createTestBed,
-  failed,
   provision,
   provisionInput,
   succeeded,
@@ -40,14 +39,23 @@ test('provisions store, configuration, conversation and first message, and repor
   });
   const result = succeeded(outcome);
 
-  expect(result.ids).toEqual({
-    memoryStoreId: expect.stringMatching(/^mem_store_/),
-    configurationId: expect.stringMatching(/^conv_configuration_/),
-    conversationId: expect.stringMatching(/^conv_conversation_/),
-    actionId: expect.stringMatching(/^conv_action_/),
-    messageSid: expect.any(String),
-    communicationId: expect.stringMatching(/^conv_communication_/),
-  });
+  const { ids } = result;
+  expect(Object.keys(ids).sort()).toEqual(
+    [
+      'actionId',
+      'communicationId',
+      'configurationId',
+      'conversationId',
+      'memoryStoreId',
+      'messageSid',
+    ].sort(),
+  );
+  expect(ids.memoryStoreId).toMatch(/^mem_store_/);
+  expect(ids.configurationId).toMatch(/^conv_configuration_/);
+  expect(ids.conversationId).toMatch(/^conv_conversation_/);
+  expect(ids.actionId).toMatch(/^conv_action_/);
+  expect(ids.messageSid).toMatch(/^SM/);
+  expect(ids.communicationId).toMatch(/^conv_communication_/);
   expect(result.configurationIdResolvedBy).toBe('related');
   expect(Object.keys(result.steps)).toEqual([...PROVISION_STEPS]);
   for (const step of PROVISION_STEPS) expect(result.steps[step].status).toBe('done');

@@ -4,7 +4,8 @@
  * per provisioning.
  */
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -208,5 +209,34 @@ export async function createConfigurationDirectly(
     { idempotencyKey: randomUUID() },
   );
   await completedOperation(() => rig.api.configurations.getOperation(accepted.operationId));
-  return accepted.related['configurationId']!;
+  const related = accepted.related['configurationId'];
+  if (related) return related;
+  // The emulator may be told to leave the ID out (as the real API does): find it by name.
+  const ids: string[] = [];
+  for await (const configuration of rig.api.configurations.list({ memoryStoreId })) {
+    if (configuration.displayName === displayName) ids.push(configuration.id);
+  }
+  if (ids.length !== 1) throw new Error(`set-up: ${ids.length} configurations named ${displayName}`);
+  return ids[0]!;
+}
+
+/**
+ * The `ApplicationFailure` at the end of a failed provisioning's chain: `WorkflowFailedError`,
+ * then `ActivityFailure` when an activity failed, then the `ApplicationFailure` itself.
+ */
+export function applicationFailureOf(error: unknown, via: 'workflow' | 'activity'): ApplicationFailure {
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  let cause = (error as WorkflowFailedError).cause;
+  if (via === 'activity') {
+    expect(cause).toBeInstanceOf(ActivityFailure);
+    cause = (cause as ActivityFailure).cause;
+  }
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+/** The run's current details (the markdown the Web UI shows), read through the metadata query. */
+export async function currentDetailsOf(handle: WorkflowHandle): Promise<string> {
+  const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+  return metadata.currentDetails ?? '';
 }

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { maxPollsBeforeDeadline } from '../../src/workflows/polling-policy';
+import { LISTING_POLICY } from '../../src/workflows/resolve-configuration-id';
+import {
+  applicationFailureOf,
+  createConfigurationDirectly,
+  createStoreDirectly,
+  createTestBed,
+  failed,
+  provision,
+  provisionInput,
+  succeeded,
+  type Rig,
+  type TestBed,
+} from './support';
+
+let bed: TestBed;
+beforeAll(async () => {
+  bed = await createTestBed();
+});
+afterAll(async () => {
+  await bed?.env.teardown();
+});
+
+/** Neither the 202 nor the operation names the configuration: only a listing can find it. */
+const NO_ID_FROM_OPERATION = { configurationRelatedId: false, configurationResultId: false };
+const LIST_CALLS = 'GET /v2/ControlPlane/Configurations';
+
+test('without related.configurationId, the operation result.id is used', async () => {
+  const { outcome, summary } = await provision(
+    bed,
+    { configurationRelatedId: false, configurationResultId: true },
+    provisionInput(),
+  );
+  const result = succeeded(outcome);
+  expect(result.configurationIdResolvedBy).toBe('result');
+  expect(result.ids.configurationId).toMatch(/^conv_configuration_/);
+  expect(summary.requests[LIST_CALLS]).toBeUndefined();
+});
+
+test('without related or result ID, the configuration is found by listing the store across pages', async () => {
+  let others: string[] = [];
+  const { outcome, summary } = await provision(bed, {}, async (rig: Rig) => {
+    const existingStoreId = await createStoreDirectly(rig, `crowded-${randomUUID().slice(0, 8)}`);
+    // 120 configurations of the same store: three pages at the API's default page size of 50.
+    others = [];
+    for (let i = 0; i < 120; i += 1)
+      others.push(await createConfigurationDirectly(rig, existingStoreId, `other ${i}`));
+    rig.emulator.configure(NO_ID_FROM_OPERATION);
+    return provisionInput({ memoryStore: { existingStoreId } });
+  });
+  const result = succeeded(outcome);
+
+  expect(result.configurationIdResolvedBy).toBe('list');
+  expect(others).toHaveLength(120);
+  expect(others).not.toContain(result.ids.configurationId);
+  expect(result.steps['resolve-configuration-id'].polls).toBe(1);
+  expect(summary.requests[LIST_CALLS]).toBe(3);
+  expect(summary.configurations).toBe(121);
+});
+
+test('a configuration not listed yet is listed again with backoff until it appears', async () => {
+  const { outcome, summary } = await provision(
+    bed,
+    { ...NO_ID_FROM_OPERATION, listingDelayReads: 3 },
+    provisionInput(),
+  );
+  const result = succeeded(outcome);
+
+  expect(result.configurationIdResolvedBy).toBe('list');
+  expect(result.steps['resolve-configuration-id'].polls).toBe(4);
+  // Waits of at least 1 s, 2 s and 4 s (minus jitter) between the four list calls.
+  expect(result.steps['resolve-configuration-id'].elapsedMs).toBeGreaterThanOrEqual(0.8 * 7_000);
+  expect(summary.requests[LIST_CALLS]).toBe(4);
+  expect(summary.configurations).toBe(1);
+});
+
+test('a configuration that never appears fails after the bounded listing, naming its operation', async () => {
+  const { outcome, summary } = await provision(
+    bed,
+    { ...NO_ID_FROM_OPERATION, listingDelayReads: 1_000 },
+    provisionInput(),
+  );
+  const failure = applicationFailureOf(failed(outcome), 'workflow');
+
+  expect(failure.type).toBe('OperationDeadlineExceeded');
+  expect(failure.message).toMatch(
+    /^listing of configuration "config \w+" \(store mem_store_\w+\) created by operation \w+ still NOT_LISTED after the 2m deadline/,
+  );
+  expect(summary.requests[LIST_CALLS]).toBeLessThanOrEqual(maxPollsBeforeDeadline(LISTING_POLICY));
+  expect(summary.requests[LIST_CALLS]).toBeGreaterThan(3);
+});
+
+test('two configurations with the display name are a non-retryable failure naming both', async () => {
+  let namesake = '';
+  const input = provisionInput();
+  const { outcome } = await provision(bed, NO_ID_FROM_OPERATION, async (rig: Rig) => {
+    const existingStoreId = await createStoreDirectly(rig, `shared-${randomUUID().slice(0, 8)}`);
+    namesake = await createConfigurationDirectly(rig, existingStoreId, input.configuration.displayName);
+    return { ...input, memoryStore: { existingStoreId } };
+  });
+  const failure = applicationFailureOf(failed(outcome), 'workflow');
+
+  expect(failure.type).toBe('AmbiguousConfiguration');
+  expect(failure.nonRetryable).toBe(true);
+  expect(failure.message).toMatch(
+    new RegExp(
+      `^2 configurations named "${input.configuration.displayName}" use store mem_store_\\w+ \\(.*${namesake}.*\\)`,
+    ),
+  );
+  const [{ candidates }] = failure.details as [{ candidates: { id: string }[] }];
+  expect(candidates.map((c) => c.id)).toContain(namesake);
+  expect(candidates).toHaveLength(2);
+});
