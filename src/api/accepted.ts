@@ -5,8 +5,8 @@ import type { AcceptedOperation } from './types';
 
 /** A 202 response as the transport read it. */
 export interface AcceptedResponse extends ResponseOrigin {
-  /** The request's URL: a relative `statusUrl` or `Location` is resolved against it. */
-  url: URL;
+  /** The request's origin; with `path`, what a relative `statusUrl` or `Location` is resolved against. */
+  origin: string;
   /** Lower-case header names. */
   headers: Readonly<Record<string, string>>;
   body: unknown;
@@ -41,7 +41,7 @@ export function parseAccepted(response: AcceptedResponse): AcceptedOperation {
 
 function resolveUrl(text: string, response: AcceptedResponse): URL {
   try {
-    return new URL(text, response.url);
+    return new URL(text, `${response.origin}${response.path}`);
   } catch {
     return invalid(response, 'accepted.statusUrl: not a URL');
   }

@@ -8,7 +8,7 @@ import { parseAccepted } from './accepted';
 import { resolveClientOptions, type OrchestratorClientOptions } from './client-options';
 import { InvalidRequestError } from './errors';
 import { paginate, readPage } from './pagination';
-import { buildPath, checkIdempotencyKey } from './request-checks';
+import { checkIdempotencyKey, pathTemplate, type PathTemplate } from './request-checks';
 import { parseRetryAfter } from './retry-after';
 import {
   actionSchema,
@@ -50,17 +50,17 @@ interface ListCallOptions {
   filters?: Readonly<Record<string, string | readonly string[] | undefined>>;
 }
 
-const STORES = '/v1/ControlPlane/Stores';
-const STORE = '/v1/ControlPlane/Stores/{storeId}';
-const MEMORY_OPERATION = '/v1/ControlPlane/Operations/{operationId}';
-const CONFIGURATIONS = '/v2/ControlPlane/Configurations';
-const CONFIGURATION = '/v2/ControlPlane/Configurations/{configurationId}';
-const CONVERSATIONS_OPERATION = '/v2/ControlPlane/Operations/{operationId}';
-const CONVERSATIONS = '/v2/Conversations';
-const CONVERSATION = '/v2/Conversations/{conversationId}';
-const COMMUNICATIONS = '/v2/Conversations/{conversationId}/Communications';
-const ACTIONS = '/v2/Conversations/{conversationId}/Actions';
-const ACTION = '/v2/Conversations/{conversationId}/Actions/{actionId}';
+const STORES = pathTemplate('/v1/ControlPlane/Stores');
+const STORE = pathTemplate('/v1/ControlPlane/Stores/{storeId}');
+const MEMORY_OPERATION = pathTemplate('/v1/ControlPlane/Operations/{operationId}');
+const CONFIGURATIONS = pathTemplate('/v2/ControlPlane/Configurations');
+const CONFIGURATION = pathTemplate('/v2/ControlPlane/Configurations/{configurationId}');
+const CONVERSATIONS_OPERATION = pathTemplate('/v2/ControlPlane/Operations/{operationId}');
+const CONVERSATIONS = pathTemplate('/v2/Conversations');
+const CONVERSATION = pathTemplate('/v2/Conversations/{conversationId}');
+const COMMUNICATIONS = pathTemplate('/v2/Conversations/{conversationId}/Communications');
+const ACTIONS = pathTemplate('/v2/Conversations/{conversationId}/Actions');
+const ACTION = pathTemplate('/v2/Conversations/{conversationId}/Actions/{actionId}');
 
 export class OrchestratorClient implements OrchestratorApi {
   readonly memory: OrchestratorApi['memory'];
@@ -68,12 +68,16 @@ export class OrchestratorClient implements OrchestratorApi {
   readonly conversations: OrchestratorApi['conversations'];
   readonly actions: OrchestratorApi['actions'];
   readonly #transport: HttpTransport;
-  readonly #origins: Readonly<Record<Host, URL>>;
+  /** Origins (`https://memory.twilio.com`) by host. */
+  readonly #origins: Readonly<Record<Host, string>>;
 
   constructor(options: OrchestratorClientOptions) {
     const resolved = resolveClientOptions(options);
     this.#transport = new HttpTransport(resolved.credentials, resolved.timeoutMs);
-    this.#origins = { memory: resolved.memoryBaseUrl, conversations: resolved.conversationsBaseUrl };
+    this.#origins = {
+      memory: resolved.memoryBaseUrl.origin,
+      conversations: resolved.conversationsBaseUrl.origin,
+    };
 
     this.memory = {
       createStore: async (body, request) => this.#accepted('POST', 'memory', STORES, { body, request }),
@@ -177,7 +181,7 @@ export class OrchestratorClient implements OrchestratorApi {
    */
   async getOperationByUrl(statusUrl: string, request?: RequestOptions): Promise<Operation> {
     const url = URL.canParse(statusUrl) ? new URL(statusUrl) : undefined;
-    const trusted = [...new Set([this.#origins.conversations.origin, this.#origins.memory.origin])];
+    const trusted = [...new Set([this.#origins.conversations, this.#origins.memory])];
     if (url === undefined || !trusted.includes(url.origin)) {
       // The refused URL is not echoed: it came from outside and could carry anything.
       throw new InvalidRequestError(
@@ -185,7 +189,10 @@ export class OrchestratorClient implements OrchestratorApi {
         { method: 'GET', path: '', retrySafety: 'never' },
       );
     }
-    return this.#operation(await this.#transport.send({ method: 'GET', url, ...requestControls(request) }));
+    const path = `${url.pathname}${url.search}`;
+    return this.#operation(
+      await this.#transport.send({ method: 'GET', origin: url.origin, path, ...requestControls(request) }),
+    );
   }
 
   /** Closes the connection pools; requests after this are refused. */
@@ -193,17 +200,21 @@ export class OrchestratorClient implements OrchestratorApi {
     return this.#transport.close();
   }
 
-  async #call(method: HttpMethod, host: Host, template: string, options: CallOptions): Promise<HttpResponse> {
-    const path = buildPath(method, template, options.params);
-    const url = new URL(path, this.#origins[host]);
-    const filled = options.query?.toString();
-    if (filled) url.search = filled;
+  async #call(
+    method: HttpMethod,
+    host: Host,
+    route: PathTemplate,
+    options: CallOptions,
+  ): Promise<HttpResponse> {
+    const path = route.fill(method, options.params);
+    const query = options.query?.toString();
     const headers = options.idempotent
       ? { 'idempotency-key': checkIdempotencyKey(options.request?.idempotencyKey, method, path) }
       : undefined;
     return this.#transport.send({
       method,
-      url,
+      origin: this.#origins[host],
+      path: query ? `${path}?${query}` : path,
       body: options.body,
       headers,
       ...requestControls(options.request),
@@ -213,10 +224,10 @@ export class OrchestratorClient implements OrchestratorApi {
   async #accepted(
     method: HttpMethod,
     host: Host,
-    template: string,
+    route: PathTemplate,
     options: CallOptions,
   ): Promise<AcceptedOperation> {
-    return parseAccepted(await this.#call(method, host, template, options));
+    return parseAccepted(await this.#call(method, host, route, options));
   }
 
   #read<T>(schema: z.ZodType<T>, label: string, response: HttpResponse): T {
@@ -233,7 +244,7 @@ export class OrchestratorClient implements OrchestratorApi {
 
   #list<T>(
     host: Host,
-    template: string,
+    route: PathTemplate,
     key: string,
     schema: z.ZodType<T>,
     options: ListCallOptions,
@@ -246,7 +257,7 @@ export class OrchestratorClient implements OrchestratorApi {
       for (const [name, value] of Object.entries(options.filters ?? {})) {
         for (const item of typeof value === 'string' ? [value] : (value ?? [])) query.append(name, item);
       }
-      const response = await this.#call('GET', host, template, {
+      const response = await this.#call('GET', host, route, {
         params: options.params,
         query,
         request: options.request,

@@ -21,21 +21,32 @@ export function checkIdempotencyKey(key: unknown, method: string, path: string):
   );
 }
 
-/**
- * Fills `{name}` placeholders of a path template with checked IDs, e.g.
- * `buildPath('GET', '/v1/ControlPlane/Stores/{storeId}', { storeId })`.
- */
-export function buildPath(
-  method: string,
-  template: string,
-  params: Readonly<Record<string, unknown>> = {},
-): string {
-  return template.replace(/\{(\w+)\}/g, (_placeholder, name: string) => {
-    const value = params[name];
-    if (typeof value === 'string' && PATH_ID.test(value)) return value;
-    throw new InvalidRequestError(
-      `${method} ${template} refused before sending: ${name}: must be 1-256 letters, digits, '_' or '-'`,
-      { method, path: template, retrySafety: 'never' },
-    );
-  });
+/** A path with `{name}` placeholders, split once so filling it per request is plain concatenation. */
+export interface PathTemplate {
+  readonly template: string;
+  /** The path with every placeholder replaced by its checked ID; refuses a bad ID before sending. */
+  fill(method: string, params?: Readonly<Record<string, unknown>>): string;
+}
+
+export function pathTemplate(template: string): PathTemplate {
+  // Literal text at even indices, placeholder names at odd ones.
+  const parts = template.split(/\{(\w+)\}/);
+  return {
+    template,
+    fill(method, params = {}) {
+      let path = parts[0]!;
+      for (let i = 1; i < parts.length; i += 2) {
+        const name = parts[i]!;
+        const value = params[name];
+        if (typeof value !== 'string' || !PATH_ID.test(value)) {
+          throw new InvalidRequestError(
+            `${method} ${template} refused before sending: ${name}: must be 1-256 letters, digits, '_' or '-'`,
+            { method, path: template, retrySafety: 'never' },
+          );
+        }
+        path += value + parts[i + 1]!;
+      }
+      return path;
+    },
+  };
 }

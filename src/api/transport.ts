@@ -4,9 +4,10 @@
  * decides (in this project, Temporal's activity retries).
  */
 import { Pool } from 'undici';
-import { errorFromNetworkFailure } from './error-from-network';
+import { errorFromNetworkFailure, type NetworkFailure } from './error-from-network';
 import { errorFromResponse } from './error-from-response';
 import { InvalidRequestError, ResponseValidationError } from './errors';
+import { exchange, ExchangeAbortedError, type RawResponse } from './exchange';
 
 /** Account SID + Auth Token, or an API key SID + secret (with the account SID). */
 export type Credentials =
@@ -16,7 +17,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface HttpRequest {
   method: HttpMethod;
-  url: URL;
+  /** e.g. `https://memory.twilio.com`: picks the connection pool. */
+  origin: string;
+  /** Path and query. */
+  path: string;
   /** Sent as JSON. */
   body?: unknown;
   /** Extra headers, e.g. `Idempotency-Key`. */
@@ -29,20 +33,14 @@ export interface HttpRequest {
 /** A 2xx response. */
 export interface HttpResponse {
   method: HttpMethod;
+  origin: string;
   /** Path and query of the request. */
   path: string;
-  url: URL;
   status: number;
   /** Lower-case names; repeated headers keep their first value. */
   headers: Record<string, string>;
   /** Parsed JSON; undefined for an empty body. */
   body: unknown;
-}
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  bodyText: string;
 }
 
 const USER_AGENT = 'orchestrator-temporal (undici)';
@@ -70,8 +68,7 @@ export class HttpTransport {
 
   /** Sends one request; resolves with a 2xx response, throws an `OrchestratorApiError` otherwise. */
   async send(request: HttpRequest): Promise<HttpResponse> {
-    const { method, url } = request;
-    const path = `${url.pathname}${url.search}`;
+    const { method, origin, path } = request;
     if (this.closed) {
       throw new InvalidRequestError(`${method} ${path} refused: the client is closed`, {
         method,
@@ -79,14 +76,14 @@ export class HttpTransport {
         retrySafety: 'never',
       });
     }
-    const raw = await this.exchange(request, path);
+    const raw = await this.exchange(request);
     if (raw.status < 200 || raw.status > 299) {
       throw errorFromResponse({ method, path, ...raw, bodyText: this.redact(raw.bodyText) });
     }
     return {
       method,
+      origin,
       path,
-      url,
       status: raw.status,
       headers: raw.headers,
       body: parseJson(raw, method, path),
@@ -103,54 +100,29 @@ export class HttpTransport {
   redact = (text: string): string =>
     this.#secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
 
-  private async exchange(request: HttpRequest, path: string): Promise<RawResponse> {
-    const { method, url, signal } = request;
+  /** The response, whatever its status; a failure without one becomes a `ConnectionError`. */
+  private async exchange(request: HttpRequest): Promise<RawResponse> {
+    const { method, origin, path, signal } = request;
     const timeoutMs = request.timeoutMs ?? this.defaultTimeoutMs;
-    if (signal?.aborted) {
-      throw errorFromNetworkFailure({
-        method,
-        path,
-        error: signal.reason,
-        aborted: { by: 'caller', beforeSending: true },
-        redact: this.redact,
-      });
-    }
+    const failure = (error: unknown, aborted?: NetworkFailure['aborted']) =>
+      errorFromNetworkFailure({ method, path, error, aborted, redact: this.redact });
+    if (signal?.aborted) throw failure(signal.reason, { by: 'caller', beforeSending: true });
 
-    // One controller for both the timeout and the caller's signal: cheaper than AbortSignal.any
-    // per request, and the flags below tell the two apart.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const abortFromCaller = () => controller.abort();
-    signal?.addEventListener('abort', abortFromCaller, { once: true });
     try {
-      const response = await this.poolFor(url.origin).request({
+      return await exchange(this.poolFor(origin), {
         method,
         path,
         headers: this.headersFor(request),
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: controller.signal,
+        timeoutMs,
+        signal,
       });
-      const bodyText = await response.body.text();
-      return { status: response.statusCode, headers: flattenHeaders(response.headers), bodyText };
     } catch (error) {
-      throw errorFromNetworkFailure({
-        method,
-        path,
+      if (!(error instanceof ExchangeAbortedError)) throw failure(error);
+      throw failure(
         error,
-        aborted: timedOut
-          ? { by: 'timeout', timeoutMs }
-          : signal?.aborted
-            ? { by: 'caller', beforeSending: false }
-            : undefined,
-        redact: this.redact,
-      });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', abortFromCaller);
+        error.by === 'timeout' ? { by: 'timeout', timeoutMs } : { by: 'caller', beforeSending: false },
+      );
     }
   }
 
@@ -172,15 +144,6 @@ export class HttpTransport {
     }
     return pool;
   }
-}
-
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) flat[name] = first;
-  }
-  return flat;
 }
 
 function parseJson(raw: RawResponse, method: HttpMethod, path: string): unknown {

@@ -8,7 +8,7 @@ function accepted(overrides: Partial<AcceptedResponse>): AcceptedResponse {
     method: 'POST',
     path: '/v2/ControlPlane/Configurations',
     status: 202,
-    url: new URL('https://conversations.twilio.com/v2/ControlPlane/Configurations'),
+    origin: 'https://conversations.twilio.com',
     headers: {},
     body: {},
     now: NOW,
@@ -42,7 +42,8 @@ describe('parseAccepted', () => {
   it("reads a Memory 202: message, no related, operation ID from the statusUrl's last segment", () => {
     const result = parseAccepted(
       accepted({
-        url: new URL('https://memory.twilio.com/v1/ControlPlane/Stores'),
+        origin: 'https://memory.twilio.com',
+        path: '/v1/ControlPlane/Stores',
         body: {
           message: 'Memory Store creation accepted for processing.',
           statusUrl:
