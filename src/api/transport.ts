@@ -76,7 +76,7 @@ export class HttpTransport {
         retrySafety: 'never',
       });
     }
-    const raw = await this.exchange(request);
+    const raw = await this.roundTrip(request);
     if (raw.status < 200 || raw.status > 299) {
       throw errorFromResponse({ method, path, ...raw, bodyText: this.redact(raw.bodyText) });
     }
@@ -101,7 +101,7 @@ export class HttpTransport {
     this.#secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
 
   /** The response, whatever its status; a failure without one becomes a `ConnectionError`. */
-  private async exchange(request: HttpRequest): Promise<RawResponse> {
+  private async roundTrip(request: HttpRequest): Promise<RawResponse> {
     const { method, origin, path, signal } = request;
     const timeoutMs = request.timeoutMs ?? this.defaultTimeoutMs;
     const failure = (error: unknown, aborted?: NetworkFailure['aborted']) =>
