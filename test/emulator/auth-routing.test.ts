@@ -111,3 +111,29 @@ describe('routing', () => {
     }
   });
 });
+
+describe('request log', () => {
+  it('logs method, path and status to stderr with logRequests, never the credentials', async () => {
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const { emulator, api } = await start({
+      logRequests: true,
+      credentials: { accountSid: `AC${'5'.repeat(32)}`, authToken: 'do-not-log-me' },
+    });
+    try {
+      await api.get(STORE_PATH);
+      await api.call('GET', STORE_PATH, { auth: false });
+    } finally {
+      await emulator.close();
+      write.mockRestore();
+    }
+    expect(lines.join('')).toMatch(/GET \/v1\/ControlPlane\/Stores -> 200 \(\d+\.\d ms\)/);
+    expect(lines.join('')).toMatch(/GET \/v1\/ControlPlane\/Stores -> 401/);
+    const everything = lines.join('');
+    expect(everything).not.toContain('do-not-log-me');
+    expect(everything).not.toContain(Buffer.from(`AC${'5'.repeat(32)}:do-not-log-me`).toString('base64'));
+  });
+});

@@ -122,6 +122,28 @@ describe('connection faults', () => {
     expect(emulator.summary()).toMatchObject({ stores: 1, operations: { total: 1 } });
   });
 
+  it('accept-then-drop with an Idempotency-Key: the retry gets the original 202 and nothing is duplicated', async () => {
+    const storeId = await createStore(api);
+    const key = crypto.randomUUID();
+    const body = configurationBody(storeId);
+    emulator.addFault({
+      kind: 'accept-then-drop',
+      times: 1,
+      match: { path: '^/v2/ControlPlane/Configurations$' },
+    });
+    await expect(
+      api.call('POST', CONFIGURATIONS_PATH, { body, headers: { 'Idempotency-Key': key } }),
+    ).rejects.toThrow();
+    const retry = await api.call<ConversationsAccepted>('POST', CONFIGURATIONS_PATH, {
+      body,
+      headers: { 'Idempotency-Key': key },
+    });
+    expect(retry.status).toBe(202);
+    const listed = await api.get<{ configurations: { id: string }[] }>(CONFIGURATIONS_PATH);
+    expect(listed.body.configurations.map((c) => c.id)).toEqual([retry.body.related!.configurationId]);
+    expect(emulator.summary()).toMatchObject({ configurations: 1, operations: { total: 2 } });
+  });
+
   it('accept-then-drop on a SEND_MESSAGE sends the message: a blind resend sends it twice', async () => {
     const conversation = await createConversation(
       api,

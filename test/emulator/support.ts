@@ -240,3 +240,21 @@ export function sendMessageBody(to: string, text = 'Hello from the emulator') {
     },
   };
 }
+
+/** Expects a 400 in Twilio error JSON whose message matches (names the field and the rule). */
+export async function expectBadRequest(
+  api: TestApi,
+  method: string,
+  path: string,
+  body: unknown,
+  message: RegExp,
+): Promise<void> {
+  const reply = await api.call<TwilioErrorBody>(method, path, { body });
+  expect(reply.status).toBe(400);
+  expect(reply.body).toEqual({
+    code: 20001,
+    status: 400,
+    message: expect.stringMatching(message) as string,
+    more_info: 'https://www.twilio.com/docs/errors/20001',
+  });
+}

@@ -1,20 +1,15 @@
 import type { RunningEmulator } from '../../src/emulator';
 import {
   CONFIGURATIONS_PATH,
-  CONVERSATIONS_PATH,
   type ConfigurationBody,
   type ConversationsAccepted,
-  type MemoryAccepted,
-  STORE_PATH,
   type TestApi,
   type TwilioErrorBody,
   configurationBody,
   createConfiguration,
-  createConversation,
   createStore,
-  sendMessageBody,
   start,
-  uniqueName,
+  expectBadRequest,
 } from './support';
 
 let emulator: RunningEmulator;
@@ -25,84 +20,6 @@ afterAll(() => emulator.close());
 beforeEach(() => {
   emulator.reset();
   emulator.configure({ operationLatency: { ms: 0 }, actionLatency: { ms: 0 } });
-});
-
-async function expectBadRequest(method: string, path: string, body: unknown, message: RegExp): Promise<void> {
-  const reply = await api.call<TwilioErrorBody>(method, path, { body });
-  expect(reply.status).toBe(400);
-  expect(reply.body).toEqual({
-    code: 20001,
-    status: 400,
-    message: expect.stringMatching(message) as string,
-    more_info: 'https://www.twilio.com/docs/errors/20001',
-  });
-}
-
-describe('request bodies', () => {
-  it('refuses a body that is not JSON, and a JSON body that is not an object', async () => {
-    await expectBadRequest('POST', STORE_PATH, '{"displayName":', /body: not valid JSON/);
-    await expectBadRequest('POST', STORE_PATH, '["x"]', /body: must be a JSON object/);
-  });
-});
-
-describe('memory store validation', () => {
-  it.each([
-    [{}, /displayName: is required/],
-    [{ displayName: 'has space' }, /displayName: must match \^\[a-zA-Z0-9-\]\+\$/],
-    [{ displayName: 'under_score' }, /displayName: must match/],
-    [{ displayName: 'x'.repeat(65) }, /displayName: must be at most 64 characters/],
-    [{ displayName: 'ok', description: '' }, /description: must be at least 1 character/],
-    [{ displayName: 'ok', description: 'd'.repeat(129) }, /description: must be at most 128 characters/],
-    [{ displayName: 42 }, /displayName: must be a string/],
-  ])('refuses %j', async (body, message) => {
-    await expectBadRequest('POST', STORE_PATH, body, message);
-    expect(emulator.summary().stores).toBe(0);
-  });
-
-  it('accepts a 128-character description and a 64-character name', async () => {
-    const reply = await api.post(STORE_PATH, { displayName: 'x'.repeat(64), description: 'd'.repeat(128) });
-    expect(reply.status).toBe(202);
-  });
-
-  it('refuses a duplicate display name with 409 / 520045 naming the existing store, even while it is pending', async () => {
-    emulator.configure({ operationLatency: { polls: 10 } });
-    const first = await api.post<MemoryAccepted>(STORE_PATH, { displayName: 'support-memory' });
-    expect(first.status).toBe(202);
-    const duplicate = await api.post<TwilioErrorBody>(STORE_PATH, { displayName: 'support-memory' });
-    expect(duplicate.status).toBe(409);
-    expect(duplicate.body).toMatchObject({ code: 520045, status: 409 });
-    expect(duplicate.body.message).toMatch(
-      /displayName: a memory store named 'support-memory' already exists/,
-    );
-    expect(duplicate.headers.get('x-conflicting-resource-id')).toMatch(/^mem_store_/);
-    expect(emulator.summary().stores).toBe(1);
-  });
-
-  it('frees the display name of a store whose create failed', async () => {
-    emulator.addFault({ kind: 'operation-fails', times: 1 });
-    const failed = await api.post<MemoryAccepted>(STORE_PATH, { displayName: 'retry-me' });
-    expect((await api.poll(failed.body.statusUrl)).body.status).toBe('FAILED');
-    expect((await api.post(STORE_PATH, { displayName: 'retry-me' })).status).toBe(202);
-  });
-
-  it('refuses a 16th store', async () => {
-    for (let i = 0; i < 15; i++)
-      expect((await api.post(STORE_PATH, { displayName: uniqueName() })).status).toBe(202);
-    await expectBadRequest('POST', STORE_PATH, { displayName: uniqueName() }, /at most 15 memory stores/);
-    expect(emulator.summary().stores).toBe(15);
-  });
-
-  it('404s unknown store IDs on GET and DELETE', async () => {
-    const unknown = 'mem_store_01k1etk2y5f1y9fpe2epfdtvv2';
-    const got = await api.get<TwilioErrorBody>(`${STORE_PATH}/${unknown}`);
-    expect(got.status).toBe(404);
-    expect(got.body).toMatchObject({
-      code: 20404,
-      status: 404,
-      message: expect.stringContaining(unknown) as string,
-    });
-    expect((await api.call('DELETE', `${STORE_PATH}/${unknown}`)).status).toBe(404);
-  });
 });
 
 describe('configuration validation', () => {
@@ -201,12 +118,13 @@ describe('configuration validation', () => {
   ];
 
   it.each(cases)('refuses %s', async (_name, overrides, message) => {
-    await expectBadRequest('POST', CONFIGURATIONS_PATH, configurationBody(storeId, overrides), message);
+    await expectBadRequest(api, 'POST', CONFIGURATIONS_PATH, configurationBody(storeId, overrides), message);
     expect(emulator.summary().operations.total).toBe(1);
   });
 
   it('names every problem of a body in one error', async () => {
     await expectBadRequest(
+      api,
       'POST',
       CONFIGURATIONS_PATH,
       { displayName: 'x'.repeat(40), intelligenceConfigurationIds: [1, 2, 3, 4, 5, 6] },
@@ -308,137 +226,19 @@ describe('configuration validation', () => {
       const configurationId = await createConfiguration(api, storeId);
       const path = `${CONFIGURATIONS_PATH}/${configurationId}`;
       await expectBadRequest(
+        api,
         'PUT',
         path,
         configurationBody(storeId, { description: undefined }),
         /description: is required/,
       );
       await expectBadRequest(
+        api,
         'PUT',
         path,
         configurationBody(storeId, { version: 'one' }),
         /version: must be an integer/,
       );
     });
-  });
-});
-
-describe('conversation validation', () => {
-  let configurationId: string;
-  beforeEach(async () => (configurationId = await createConfiguration(api, await createStore(api))));
-
-  it('requires configurationId and 404s an unknown one', async () => {
-    await expectBadRequest('POST', CONVERSATIONS_PATH, { name: 'x' }, /configurationId: is required/);
-    const unknown = await api.post<TwilioErrorBody>(CONVERSATIONS_PATH, {
-      configurationId: 'conv_configuration_01k1etk2y5f1y9fpe2epfdtvv2',
-    });
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.message).toMatch(/configurationId: no configuration/);
-  });
-
-  it.each([
-    [
-      { participants: [{ type: 'ROBOT' }] },
-      /participants\[0\]\.type: must be one of HUMAN_AGENT, CUSTOMER, AI_AGENT/,
-    ],
-    [
-      { participants: [{ addresses: [{ channel: 'SMS' }] }] },
-      /participants\[0\]\.addresses\[0\]\.address: is required/,
-    ],
-    [
-      { participants: [{ addresses: [{ channel: 'PIGEON', address: 'x' }] }] },
-      /addresses\[0\]\.channel: must be one of/,
-    ],
-    [{ participants: Array.from({ length: 51 }, () => ({})) }, /participants: must have at most 50 items/],
-  ])('refuses %j', async (overrides, message) => {
-    await expectBadRequest('POST', CONVERSATIONS_PATH, { configurationId, ...overrides }, message);
-    expect(emulator.summary().conversations).toBe(0);
-  });
-});
-
-describe('action validation', () => {
-  let conversationPath: string;
-  let participantId: string;
-  beforeEach(async () => {
-    const conversation = await createConversation(
-      api,
-      await createConfiguration(api, await createStore(api)),
-    );
-    conversationPath = `${CONVERSATIONS_PATH}/${conversation.id}/Actions`;
-    participantId = conversation.participants[0]!.id;
-  });
-
-  const valid = sendMessageBody('+15551230001');
-  it.each([
-    ['type missing', { payload: valid.payload }, /type: is required/],
-    ['type unknown', { ...valid, type: 'SEND_FAX' }, /type: must be one of SEND_MESSAGE/],
-    ['payload missing', { type: 'SEND_MESSAGE' }, /payload: is required/],
-    [
-      'no recipients',
-      { ...valid, payload: { ...valid.payload, to: [] } },
-      /payload\.to: must have at least 1 item/,
-    ],
-    [
-      'from missing',
-      { ...valid, payload: { ...valid.payload, from: undefined } },
-      /payload\.from: is required/,
-    ],
-    [
-      'content missing',
-      { ...valid, payload: { ...valid.payload, content: undefined } },
-      /payload\.content: is required/,
-    ],
-    [
-      'empty content',
-      { ...valid, payload: { ...valid.payload, content: {} } },
-      /payload\.content: needs text, contentId or mediaUrls/,
-    ],
-    [
-      'unknown content field',
-      { ...valid, payload: { ...valid.payload, content: { text: 'x', html: '<b>' } } },
-      /payload\.content\.html: is not a known field/,
-    ],
-    [
-      'a recipient without address',
-      { ...valid, payload: { ...valid.payload, to: [{ channel: 'SMS' }] } },
-      /payload\.to\[0\]: needs address and channel/,
-    ],
-    [
-      'sending on VOICE',
-      { ...valid, payload: { ...valid.payload, to: [{ address: '+15551230001', channel: 'VOICE' }] } },
-      /payload\.to\[0\]\.channel: VOICE is receive-only/,
-    ],
-    [
-      'an unknown channel',
-      { ...valid, payload: { ...valid.payload, from: { address: 'x', channel: 'FAX' } } },
-      /payload\.from\.channel: must be one of/,
-    ],
-  ])('refuses %s and sends nothing', async (_name, body, message) => {
-    await expectBadRequest('POST', conversationPath, body, message);
-    expect(emulator.summary().messagesSent).toBe(0);
-  });
-
-  it('refuses a participantId that is not in the conversation, and resolves one that is', async () => {
-    const foreign = {
-      ...valid,
-      payload: { ...valid.payload, to: [{ participantId: 'conv_participant_nope' }] },
-    };
-    await expectBadRequest(
-      'POST',
-      conversationPath,
-      foreign,
-      /payload\.to\[0\]\.participantId: no participant/,
-    );
-    const known = { ...valid, payload: { ...valid.payload, to: [{ participantId }] } };
-    expect((await api.post(conversationPath, known)).status).toBe(202);
-  });
-
-  it('404s actions on an unknown conversation', async () => {
-    const reply = await api.post(
-      `${CONVERSATIONS_PATH}/conv_conversation_01k1etk2y5f1y9fpe2epfdtvv2/Actions`,
-      valid,
-    );
-    expect(reply.status).toBe(404);
-    expect(emulator.summary().messagesSent).toBe(0);
   });
 });
