@@ -4,10 +4,17 @@
  *
  * `npm run worker` connects with the environment alone (see src/temporal/connection.ts for
  * TEMPORAL_*; TWILIO_* for the Orchestrator, see src/api), polls `TEMPORAL_TASK_QUEUE`
- * (default `orchestrator-provisioning`) and drains in-flight tasks on SIGINT/SIGTERM before it
- * exits. `createWorker` is the same worker for `npm start`, the tests and the benchmark.
+ * (default `orchestrator-provisioning`), logs at `TEMPORAL_LOG_LEVEL` (default INFO) and drains
+ * in-flight tasks on SIGINT/SIGTERM before it exits. `createWorker` is the same worker for `npm start`, the tests and the benchmark.
  */
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { OrchestratorClient, clientOptionsFromEnv, type OrchestratorApi } from './api';
@@ -76,8 +83,16 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   }
 }
 
+const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/** `TEMPORAL_LOG_LEVEL` (TRACE, DEBUG, INFO, WARN, ERROR; default INFO) of the SDK's logger. */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const wanted = env.TEMPORAL_LOG_LEVEL?.toUpperCase();
+  return LOG_LEVELS.find((level) => level === wanted) ?? 'INFO';
+}
+
 if (require.main === module) {
-  Runtime.install({ logger: new DefaultLogger('INFO'), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  Runtime.install({ logger: new DefaultLogger(logLevelFromEnv()), shutdownSignals: ['SIGINT', 'SIGTERM'] });
   runWorker().catch((err: unknown) => {
     console.error(`[worker] ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -1,0 +1,278 @@
+/**
+ * `npm run bench`: what running provisionings through Temporal costs and sustains, from one run
+ * on a local dev server, with the emulator and the worker (`npm run worker`) in child processes.
+ *
+ * 1. End-to-end latency of a provisioning through Temporal against a plain async function making
+ *    the same calls with the same waits, alternated run by run (target: ratio <= 1.15 at the median).
+ * 2. History events per happy-path provisioning (target <= 80), and polls per operation of the
+ *    durable poller against a fixed 1 s poller, on slow (10 s) operations.
+ * 3. Provisionings completed per minute with 100 in flight, and the worker's peak RSS.
+ *
+ * Options: --runs N (phase 1, default 20), --window-s S (phase 3 measuring window, default 30).
+ * Exits 1 when a target is missed.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { OrchestratorClient } from '../src/api';
+import { awaitProvisioning, startProvisioning } from '../src/client';
+import { DEFAULT_EMULATOR_CREDENTIALS } from '../src/emulator';
+import { resolveTemporalBinary } from '../src/toolchain/temporal-binaries';
+import { SEARCH_ATTRIBUTE_KEYS, type ProvisionResult } from '../src/workflows/definitions';
+import { DEFAULT_POLLING_POLICY, maxPollsBeforeDeadline } from '../src/workflows/polling-policy';
+import type { ProvisionInput } from '../src/workflows/provision-input';
+import { fixedDelay, policyDelay, provisionPlain } from './provision/plain-provisioning';
+import {
+  cpuSecondsOf,
+  devServerPid,
+  emulatorAdmin,
+  memoryOf,
+  sampleRss,
+  startEmulatorProcess,
+  startWorkerProcess,
+  type ChildService,
+} from './provision/processes';
+
+const TARGET_RATIO = 1.15;
+const TARGET_EVENTS = 80;
+const IN_FLIGHT = 100;
+const WARM_UP_MS = 6_000;
+const SLOW_OPERATION_MS = 10_000;
+
+const runTag = randomUUID().slice(0, 6);
+let sequence = 0;
+
+/** A happy-path input with names unique in this run; `storeId` makes it use an existing store. */
+function benchInput(storeId?: string): ProvisionInput {
+  const n = (sequence += 1);
+  const to = { address: `+1555${String(n).padStart(7, '0')}`, channel: 'SMS' };
+  return {
+    provisioningId: `bench-${runTag}-${n}`,
+    memoryStore: storeId ? { existingStoreId: storeId } : { displayName: `bench-${runTag}-${n}` },
+    configuration: { displayName: `bench ${runTag} ${n}`, description: 'Benchmark configuration' },
+    conversation: { name: `bench-${runTag}-${n}`, participants: [{ type: 'CUSTOMER', addresses: [to] }] },
+    message: { from: { address: '+15550000000', channel: 'SMS' }, to: [to], text: 'Benchmark message' },
+  };
+}
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const startedAt = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - startedAt };
+}
+
+interface Bench {
+  client: Client;
+  taskQueue: string;
+  api: OrchestratorClient;
+  emulator: ChildService;
+  worker: ChildService;
+  devServerPort: string;
+}
+
+function throughTemporal(bench: Bench, input: ProvisionInput) {
+  return startProvisioning(bench.client, input, { taskQueue: bench.taskQueue }).then(async (handle) => ({
+    handle,
+    result: await awaitProvisioning(handle),
+  }));
+}
+
+const pollsOf = (result: ProvisionResult) =>
+  `store ${result.steps['await-memory-store'].polls}, configuration ${result.steps['await-configuration'].polls}, ` +
+  `message ${result.steps['await-message'].polls}`;
+
+/** Phases 1 and 2a: sequential runs, Temporal and plain alternated, each pair on a reset emulator. */
+async function latency(bench: Bench, runs: number): Promise<{ lines: string[]; ok: boolean }> {
+  const temporalMs: number[] = [];
+  const plainMs: number[] = [];
+  const events: number[] = [];
+  let lastResult: ProvisionResult | undefined;
+  for (let run = 0; run <= runs; run += 1) {
+    // The emulator allows 15 stores per account, as the API does.
+    await emulatorAdmin(bench.emulator.ready, 'reset');
+    const temporal = await timed(() => throughTemporal(bench, benchInput()));
+    const plain = await timed(() => provisionPlain(bench.api, benchInput(), policyDelay));
+    if (run === 0) continue; // warm-up
+    temporalMs.push(temporal.ms);
+    plainMs.push(plain.ms);
+    events.push((await temporal.value.handle.fetchHistory()).events?.length ?? NaN);
+    lastResult = temporal.value.result;
+    process.stderr.write(
+      `  run ${run}/${runs}: Temporal ${seconds(temporal.ms)}, plain ${seconds(plain.ms)}\n`,
+    );
+  }
+  const ratio = quantile(temporalMs, 0.5) / quantile(plainMs, 0.5);
+  const maxEvents = Math.max(...events);
+  const ok = ratio <= TARGET_RATIO && maxEvents <= TARGET_EVENTS;
+  return {
+    ok,
+    lines: [
+      `1. End-to-end latency, ${runs} sequential runs each (operations 1 s, actions 0.5 s, Retry-After 1 s)`,
+      `   through Temporal    median ${seconds(quantile(temporalMs, 0.5))}   p95 ${seconds(quantile(temporalMs, 0.95))}`,
+      `   plain async         median ${seconds(quantile(plainMs, 0.5))}   p95 ${seconds(quantile(plainMs, 0.95))}`,
+      `   ratio at the median ${ratio.toFixed(3)}   target <= ${TARGET_RATIO}   ${verdict(ratio <= TARGET_RATIO)}`,
+      '',
+      `2. History events per happy-path provisioning: median ${quantile(events, 0.5)}, max ${maxEvents}` +
+        `   target <= ${TARGET_EVENTS}   ${verdict(maxEvents <= TARGET_EVENTS)}`,
+      `   polls per operation at 1 s latency, durable poller: ${lastResult ? pollsOf(lastResult) : 'n/a'}`,
+    ],
+  };
+}
+
+/** Phase 2b: one provisioning of each kind at once, on operations that take 10 s. */
+async function slowOperations(bench: Bench): Promise<string[]> {
+  await emulatorAdmin(bench.emulator.ready, 'reset');
+  await emulatorAdmin(bench.emulator.ready, 'config', { operationLatency: { ms: SLOW_OPERATION_MS } });
+  const [durable, fixed] = await Promise.all([
+    throughTemporal(bench, benchInput()),
+    provisionPlain(bench.api, benchInput(), fixedDelay(1000)),
+  ]);
+  await emulatorAdmin(bench.emulator.ready, 'config', { operationLatency: { ms: 1000 } });
+  const { store, configuration, message } = fixed.polls;
+  const policy = DEFAULT_POLLING_POLICY;
+  return [
+    `   polls per operation at ${SLOW_OPERATION_MS / 1000} s latency, durable poller: ${pollsOf(durable.result)}`,
+    `                                         fixed 1 s poller: store ${store}, configuration ${configuration}, message ${message}`,
+    `   bound per operation (default policy, ${policy.operationDeadlineMs / 60_000} min deadline): ` +
+      `${maxPollsBeforeDeadline(policy)} polls, against ${policy.operationDeadlineMs / 1000} for a fixed 1 s poller`,
+  ];
+}
+
+/** CPU seconds used so far by each named process (a missing PID counts as 0). */
+function cpuSnapshot(pids: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, pid === undefined ? 0 : cpuSecondsOf(pid)]),
+  );
+}
+
+/**
+ * Phase 3: 100 lanes each run provisionings back to back; completions are counted in a window
+ * after a warm-up. All use one existing store: the API allows 15 stores per account.
+ */
+async function throughput(bench: Bench, windowMs: number): Promise<{ lines: string[]; ok: boolean }> {
+  await emulatorAdmin(bench.emulator.ready, 'reset');
+  const store = await provisionPlain(bench.api, benchInput(), policyDelay);
+  const pids = {
+    worker: bench.worker.process.pid as number,
+    'dev server': devServerPid(bench.devServerPort),
+    emulator: bench.emulator.process.pid as number,
+    'bench (client)': process.pid,
+  };
+  const idleRss = memoryOf(pids.worker).rss;
+  const cpuBefore = cpuSnapshot(pids);
+  const rss = sampleRss(pids.worker);
+  const startedAt = performance.now();
+  const windowStart = startedAt + WARM_UP_MS;
+  const windowEnd = windowStart + windowMs;
+  let completed = 0;
+  let failed = 0;
+  const lane = async () => {
+    while (performance.now() < windowEnd) {
+      try {
+        await throughTemporal(bench, benchInput(store.ids.memoryStoreId));
+        const now = performance.now();
+        if (now >= windowStart && now < windowEnd) completed += 1;
+      } catch {
+        failed += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  const peakRss = rss.stop();
+  const elapsedS = (performance.now() - startedAt) / 1000;
+  const cpuAfter = cpuSnapshot(pids);
+  const cores = Object.keys(pids)
+    .map((name) => `${name} ${(((cpuAfter[name] ?? 0) - (cpuBefore[name] ?? 0)) / elapsedS).toFixed(2)}`)
+    .join(', ');
+  return {
+    ok: failed === 0,
+    lines: [
+      `3. Throughput with ${IN_FLIGHT} provisionings in flight (on one existing store: the API allows 15 per account)`,
+      `   ${((completed / windowMs) * 60_000).toFixed(0)} provisionings/min ` +
+        `(${completed} completed in a ${windowMs / 1000} s window after a ${WARM_UP_MS / 1000} s warm-up; ${failed} failed)`,
+      `   CPU cores busy (of ${cpus().length}): ${cores}`,
+      `   worker RSS: idle ${mib(idleRss)}, peak under load ${mib(peakRss)}, ` +
+        `lifetime peak ${mib(memoryOf(pids.worker).peak)} (tsx loader and workflow bundling included)`,
+    ],
+  };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { runs: { type: 'string', default: '20' }, 'window-s': { type: 'string', default: '30' } },
+  });
+  const runs = Number(values.runs);
+  const windowMs = Number(values['window-s']) * 1000;
+  if (!(runs >= 1 && windowMs >= 1000)) throw new Error('--runs must be >= 1 and --window-s >= 1');
+  const startLoad = loadavg()[0] ?? NaN;
+
+  const taskQueue = `bench-${runTag}`;
+  const [testEnv, emulator] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: resolveTemporalBinary('cli').executable,
+        searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      },
+    }),
+    startEmulatorProcess(),
+  ]);
+  const worker = await startWorkerProcess(testEnv.address, taskQueue, emulator.ready);
+  const api = new OrchestratorClient({
+    credentials: { ...DEFAULT_EMULATOR_CREDENTIALS },
+    conversationsBaseUrl: emulator.ready,
+    memoryBaseUrl: emulator.ready,
+  });
+  const bench: Bench = {
+    client: testEnv.client,
+    taskQueue,
+    api,
+    emulator,
+    worker,
+    devServerPort: testEnv.address.split(':')[1] ?? '',
+  };
+  try {
+    console.log(
+      `Provisioning benchmark: dev server ${testEnv.address}, emulator ${emulator.ready} ` +
+        `(pid ${emulator.process.pid}), worker pid ${worker.process.pid}`,
+    );
+    const first = await latency(bench, runs);
+    const slow = await slowOperations(bench);
+    const third = await throughput(bench, windowMs);
+    console.log(
+      [
+        '',
+        ...first.lines,
+        ...slow,
+        '',
+        ...third.lines,
+        '',
+        `Load average (1 min) at the start: ${startLoad.toFixed(2)} on ${cpus().length} cores; other work skews every figure.`,
+      ].join('\n'),
+    );
+    return first.ok && third.ok ? 0 : 1;
+  } finally {
+    await api.close();
+    await worker.stop();
+    await emulator.stop();
+    await testEnv.teardown();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
