@@ -84,7 +84,8 @@ export interface Rig {
   emulator: RunningEmulator;
   api: OrchestratorClient;
   taskQueue: string;
-  newWorker(): Promise<Worker>;
+  /** A worker on the rig's task queue; `cacheWorkflows: false` turns off sticky execution. */
+  newWorker(options?: { cacheWorkflows?: boolean }): Promise<Worker>;
   start(input: ProvisionInput): Promise<WorkflowHandle<typeof provisionOrchestrator>>;
 }
 
@@ -108,12 +109,13 @@ export async function withRig<T>(
     emulator,
     api,
     taskQueue,
-    newWorker: () =>
+    newWorker: ({ cacheWorkflows = true } = {}) =>
       Worker.create({
         connection: bed.env.nativeConnection,
         taskQueue,
         workflowBundle: bed.workflowBundle,
         activities: createActivities(api),
+        ...(cacheWorkflows ? {} : { maxCachedWorkflows: 0 }),
       }),
     start: (input) =>
       bed.env.client.workflow.start(provisionOrchestrator, {

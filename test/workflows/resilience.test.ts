@@ -1,0 +1,189 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { WorkflowHandle } from '@temporalio/client';
+import { progressQuery, type ProvisionStep } from '../../src/workflows/definitions';
+import type { provisionOrchestrator } from '../../src/workflows';
+import {
+  applicationFailureOf,
+  createTestBed,
+  failed,
+  provision,
+  provisionInput,
+  succeeded,
+  withRig,
+  type TestBed,
+} from './support';
+
+let bed: TestBed;
+beforeAll(async () => {
+  bed = await createTestBed();
+});
+afterAll(async () => {
+  await bed?.env.teardown();
+});
+
+const ONE_OF_EACH = { stores: 1, configurations: 1, conversations: 1, messagesSent: 1 };
+
+test('each retry after a 429 waits the Retry-After the server asked for, not the backoff', async () => {
+  const { outcome, summary } = await provision(
+    bed,
+    {
+      faults: [
+        {
+          kind: 'status',
+          status: 429,
+          retryAfter: 5,
+          times: 6,
+          match: { path: '^/v1/ControlPlane/Stores$' },
+        },
+      ],
+    },
+    provisionInput(),
+  );
+  const result = succeeded(outcome);
+
+  expect(summary).toMatchObject(ONE_OF_EACH);
+  // Six refusals, each followed by 5 s: 30 s. The backoff alone (1 + 2 + ... + 32 s) would take 63 s.
+  expect(result.steps['create-memory-store'].elapsedMs).toBeGreaterThanOrEqual(30_000);
+  expect(result.steps['create-memory-store'].elapsedMs).toBeLessThan(35_000);
+});
+
+test('a 429 storm over every call is ridden out without duplicates', async () => {
+  const { outcome, summary } = await provision(
+    bed,
+    { faults: [{ kind: 'status', status: 429, retryAfter: 1, rate: 0.5, times: 40 }] },
+    provisionInput(),
+  );
+  succeeded(outcome);
+  expect(summary).toMatchObject(ONE_OF_EACH);
+});
+
+test('503s with an HTTP-date Retry-After are retried', async () => {
+  const { outcome, summary } = await provision(
+    bed,
+    {
+      faults: [{ kind: 'status', status: 503, retryAfter: 'http-date', times: 2, match: { method: 'POST' } }],
+    },
+    provisionInput(),
+  );
+  succeeded(outcome);
+  expect(summary).toMatchObject(ONE_OF_EACH);
+  expect(summary.requests['POST /v1/ControlPlane/Stores']).toBe(3);
+});
+
+test('an HTTP-date Retry-After on an operation read spaces the next poll', async () => {
+  const { outcome } = await provision(
+    bed,
+    {
+      operationLatency: { polls: 2 },
+      faults: [
+        { kind: 'retry-after-date', seconds: 40, times: 1, match: { method: 'GET', path: 'Operations' } },
+      ],
+    },
+    provisionInput(),
+  );
+  const result = succeeded(outcome);
+  expect(result.steps['await-memory-store'].polls).toBe(2);
+  // An HTTP-date has whole seconds: 40 s ahead is at least 39 s away.
+  expect(result.steps['await-memory-store'].elapsedMs).toBeGreaterThanOrEqual(39_000);
+});
+
+test('an absurdly large Retry-After is clamped to an hour, and waited in seconds of wall time', async () => {
+  const wallStart = Date.now();
+  const { outcome, summary } = await provision(
+    bed,
+    {
+      faults: [
+        {
+          kind: 'status',
+          status: 429,
+          retryAfter: 10 ** 9,
+          times: 1,
+          match: { path: '^/v1/ControlPlane/Stores$' },
+        },
+      ],
+    },
+    provisionInput(),
+  );
+  const result = succeeded(outcome);
+  const waited = result.steps['create-memory-store'].elapsedMs;
+  expect(waited).toBeGreaterThanOrEqual(3_600_000);
+  expect(waited).toBeLessThan(3_600_000 + 60_000);
+  expect(summary).toMatchObject(ONE_OF_EACH);
+  expect(Date.now() - wallStart).toBeLessThan(15_000);
+});
+
+test('requests accepted but whose responses are lost create nothing twice and send the message once', async () => {
+  const dropped = [
+    '^/v1/ControlPlane/Stores$',
+    '^/v2/ControlPlane/Configurations$',
+    '^/v2/Conversations$',
+    '/Actions$',
+  ];
+  const { outcome, summary } = await provision(
+    bed,
+    {
+      // Settle at once: an Action whose creating response was lost is never read by ID.
+      operationLatency: { ms: 0 },
+      actionLatency: { ms: 0 },
+      faults: dropped.map((path) => ({
+        kind: 'accept-then-drop' as const,
+        times: 1,
+        match: { method: 'POST', path },
+      })),
+    },
+    provisionInput(),
+  );
+  const result = succeeded(outcome);
+
+  expect(summary).toMatchObject(ONE_OF_EACH);
+  // The store's retry met "display name already exists" and adopted the store; the configuration's
+  // retry sent the same Idempotency-Key; the conversation's retry found it by name before creating.
+  expect(summary.requests['POST /v1/ControlPlane/Stores']).toBe(2);
+  expect(summary.requests['POST /v2/ControlPlane/Configurations']).toBe(2);
+  expect(summary.requests['POST /v2/Conversations']).toBe(1);
+  expect(summary.requests['GET /v2/Conversations']).toBe(1);
+  // The message was found in the conversation instead of being sent again.
+  expect(summary.requests['POST /v2/Conversations/{conversationId}/Actions']).toBe(1);
+  expect(result.ids.communicationId).toMatch(/^conv_communication_/);
+  expect(result.ids.actionId).toBeUndefined();
+});
+
+test('a SEND_MESSAGE whose outcome stays unknown is never resent: the step fails at the deadline', async () => {
+  const { outcome, summary } = await provision(
+    bed,
+    { faults: [{ kind: 'status', status: 500, times: 1, match: { method: 'POST', path: '/Actions$' } }] },
+    provisionInput({ polling: { operationDeadlineMs: 5 * 60_000 } }),
+  );
+  const failure = applicationFailureOf(failed(outcome), 'workflow');
+
+  expect(failure.type).toBe('OperationDeadlineExceeded');
+  expect(failure.message).toMatch(
+    /^message of an unconfirmed SEND_MESSAGE in conversation conv_conversation_\w+ still NOT_LISTED/,
+  );
+  expect(summary.requests['POST /v2/Conversations/{conversationId}/Actions']).toBe(1);
+  expect(summary.messagesSent).toBe(0);
+});
+
+async function waitForStep(
+  handle: WorkflowHandle<typeof provisionOrchestrator>,
+  step: ProvisionStep,
+): Promise<void> {
+  while ((await handle.query(progressQuery)).step !== step) await delay(50);
+}
+
+test('a worker stopped mid-flight is replaced and the provisioning completes without duplicates', async () => {
+  await withRig(bed, { operationLatency: { polls: 3 } }, async (rig) => {
+    const handle = await rig.start(provisionInput());
+    // Without a workflow cache: the time-skipping test server never moves a task off a stopped
+    // worker's sticky queue (a real server does after 5 s).
+    const first = await rig.newWorker({ cacheWorkflows: false });
+    await first.runUntil(waitForStep(handle, 'await-configuration'));
+
+    // A new worker knows nothing of the run: it replays the history, then carries on.
+    const second = await rig.newWorker();
+    const result = await second.runUntil(handle.result());
+
+    expect(result.steps['await-configuration'].polls).toBe(3);
+    expect(rig.emulator.summary()).toMatchObject(ONE_OF_EACH);
+  });
+});
