@@ -1,0 +1,84 @@
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  BadRequestError,
+  ConnectionError,
+  RateLimitError,
+  ServerError,
+  ServiceUnavailableError,
+  type ApiErrorDetails,
+} from '../../src/api';
+import { toApplicationFailure } from '../../src/activities';
+
+const request = { method: 'POST', path: '/v2/ControlPlane/Configurations' };
+
+function translated(error: unknown): ApplicationFailure {
+  const failure = toApplicationFailure(error);
+  expect(failure).toBeInstanceOf(ApplicationFailure);
+  return failure as ApplicationFailure;
+}
+
+function details(extra: Partial<ApiErrorDetails> & Pick<ApiErrorDetails, 'retrySafety'>): ApiErrorDetails {
+  return { ...request, ...extra };
+}
+
+test('429 and 503 are retried after the Retry-After the server sent', () => {
+  const rateLimited = translated(
+    new RateLimitError(
+      'POST /v2/ControlPlane/Configurations failed with HTTP 429',
+      details({ retrySafety: 'after-delay', status: 429, retryAfterMs: 7_000 }),
+    ),
+  );
+  expect(rateLimited).toMatchObject({ type: 'RateLimitError', nonRetryable: false, nextRetryDelay: 7_000 });
+
+  const unavailable = translated(
+    new ServiceUnavailableError('HTTP 503', details({ retrySafety: 'after-delay', status: 503 })),
+  );
+  expect(unavailable).toMatchObject({ type: 'ServiceUnavailableError', nonRetryable: false });
+  expect(unavailable.nextRetryDelay).toBeUndefined();
+});
+
+test('a refused request is not retried, and the message says what to fix and where to read more', () => {
+  const failure = translated(
+    new BadRequestError(
+      'POST /v2/ControlPlane/Configurations failed with HTTP 400 (Twilio error 20001): displayName: must be at most 32 characters',
+      details({
+        retrySafety: 'never',
+        status: 400,
+        code: 20001,
+        moreInfo: 'https://www.twilio.com/docs/errors/20001',
+        requestId: 'RQ123',
+      }),
+    ),
+  );
+  expect(failure.type).toBe('BadRequestError');
+  expect(failure.nonRetryable).toBe(true);
+  expect(failure.message).toBe(
+    'POST /v2/ControlPlane/Configurations failed with HTTP 400 (Twilio error 20001): displayName: must be at most 32 characters' +
+      ' — fix the field named above in the provisioning input' +
+      ' (more info: https://www.twilio.com/docs/errors/20001; request ID: RQ123)',
+  );
+  expect(failure.details).toEqual([
+    {
+      ...request,
+      status: 400,
+      code: 20001,
+      moreInfo: 'https://www.twilio.com/docs/errors/20001',
+      requestId: 'RQ123',
+      retrySafety: 'never',
+    },
+  ]);
+});
+
+test('failures that may or may not have reached the server stay retryable', () => {
+  const notSent = translated(new ConnectionError('connection refused', details({ retrySafety: 'safe' })));
+  const maybeApplied = translated(
+    new ServerError('HTTP 500', details({ retrySafety: 'if-idempotent', status: 500 })),
+  );
+  expect(notSent).toMatchObject({ type: 'ConnectionError', nonRetryable: false });
+  expect(maybeApplied).toMatchObject({ type: 'ServerError', nonRetryable: false });
+});
+
+test('errors that are not from the API client pass through unchanged', () => {
+  const bug = new TypeError('cannot read properties of undefined');
+  expect(toApplicationFailure(bug)).toBe(bug);
+});
