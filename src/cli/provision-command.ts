@@ -21,7 +21,7 @@ import {
   type ProvisionCommand,
 } from './provision-args';
 import { progressViewFor, renderStepLines } from './progress-view';
-import { webUiLink } from './web-ui';
+import { webUiBaseUrl, webUiLink } from './web-ui';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -84,7 +84,7 @@ async function startAndFollow(
   });
   const runId = handle.firstExecutionRunId;
   console.error(`Provisioning ${handle.workflowId} (run ${runId})`);
-  const link = webUiLink(namespace, handle.workflowId, runId);
+  const link = webUiLink(namespace, handle.workflowId, runId, webUiBaseUrl());
   if (link) console.error(`Web UI: ${link}`);
   if (!command.wait) {
     console.log(JSON.stringify({ workflowId: handle.workflowId, runId }));
@@ -127,7 +127,7 @@ async function showStatus({ client, namespace }: TemporalConnection, workflowId:
     const failure = await handle.result().catch((err: unknown) => err);
     console.log(describeFailureChain(failure));
   }
-  const link = webUiLink(namespace, workflowId, description.runId);
+  const link = webUiLink(namespace, workflowId, description.runId, webUiBaseUrl());
   if (link) console.log(`Web UI: ${link}`);
   return EXIT.ok;
 }

@@ -15,7 +15,7 @@ export function webUiLink(
   namespace: string,
   workflowId: string,
   runId: string,
-  baseUrl: string | undefined = webUiBaseUrl(),
+  baseUrl: string | undefined,
 ): string | undefined {
   if (!baseUrl) return undefined;
   const [ns, id, run] = [namespace, workflowId, runId].map(encodeURIComponent);
