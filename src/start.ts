@@ -93,7 +93,9 @@ async function main(argv: string[]): Promise<number> {
       interrupted,
     ]);
     if (outcome === 'interrupted') {
-      log('Interrupted: the provisioning continues when a worker next polls its task queue.');
+      log(
+        `Interrupted. The run stays open in Temporal; a worker on task queue ${taskQueue} would resume it.`,
+      );
       return 130;
     }
     if ('error' in outcome) {
