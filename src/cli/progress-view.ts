@@ -27,10 +27,20 @@ function elapsedOf(report: StepReport, nowMs: number): number {
     : report.elapsedMs;
 }
 
+/**
+ * The report of a step the run has reached, else undefined (pending). Steps run in the order of
+ * PROVISION_STEPS, so one after the current step has not started, whatever a report says.
+ */
+export function reachedReport(progress: ProvisionProgress, step: WorkingStep): StepReport | undefined {
+  const current = PROVISION_STEPS.indexOf(progress.step as WorkingStep);
+  const reached = current === -1 || PROVISION_STEPS.indexOf(step) <= current; // -1: completed or failed
+  return reached ? progress.steps[step] : undefined;
+}
+
 /** One line per working step, e.g. `  ✓ await-memory-store        done      1 poll    1.2s`. */
 export function renderStepLines(progress: ProvisionProgress, nowMs: number): string[] {
   const lines = PROVISION_STEPS.map((step) => {
-    const report = progress.steps[step];
+    const report = reachedReport(progress, step);
     const status = report?.status ?? 'pending';
     const head = `  ${SYMBOL[status]} ${step.padEnd(26)}${status.padEnd(9)}`;
     if (!report) return head.trimEnd();
@@ -78,7 +88,7 @@ export class StepLogView implements ProgressView {
 
   update(progress: ProvisionProgress): void {
     for (const step of PROVISION_STEPS) {
-      const report = progress.steps[step];
+      const report = reachedReport(progress, step);
       if (!report || this.seen.get(step) === report.status) continue;
       this.seen.set(step, report.status);
       this.out.write(`${renderStepChange(step, report)}\n`);

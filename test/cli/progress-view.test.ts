@@ -42,6 +42,22 @@ describe('renderStepLines', () => {
     expect(lines[2]).toMatch(/^\s+create-configuration\s+pending$/);
   });
 
+  test('a step after the current one is pending, even if reported (nothing after it has started)', () => {
+    const lines = renderStepLines(
+      progress({
+        'await-memory-store': report('running', 0, 0),
+        'create-conversation': report('skipped', 0, 0),
+      }),
+      T0,
+    );
+    expect(lines[5]).toMatch(/^\s+create-conversation\s+pending$/);
+    const done = renderStepLines(
+      progress({ 'create-memory-store': report('skipped', 0, 0) }, { step: 'completed' }),
+      T0,
+    );
+    expect(done[0]).toMatch(/- create-memory-store\s+skipped/);
+  });
+
   test('a stuck operation adds a line naming it', () => {
     const lines = renderStepLines(
       progress({ 'await-memory-store': report('running', 9, 200_000) }, { stuckOperationId: 'proc_job_42' }),
