@@ -28,31 +28,39 @@ afterAll(async () => {
 });
 afterEach(() => emulator.clearFaults());
 
-const firstAttempt = () => new MockActivityEnvironment({ attempt: 1 });
-const retryAttempt = () => new MockActivityEnvironment({ attempt: 2 });
+/** Runs `call` as the given attempt of an activity. */
+const asAttempt = <R>(attempt: number, call: () => Promise<R>): Promise<R> =>
+  new MockActivityEnvironment({ attempt }).run(call);
+const firstAttempt = <R>(call: () => Promise<R>) => asAttempt(1, call);
+const retryAttempt = <R>(call: () => Promise<R>) => asAttempt(2, call);
 const unique = () => randomUUID().slice(0, 8);
 
 async function newConversation(): Promise<string> {
-  const creation = await firstAttempt().run(activities.createMemoryStore, {
-    displayName: `store-${unique()}`,
-  });
-  if (creation.outcome !== 'accepted') throw new Error('set-up: store adopted');
-  const { result } = await firstAttempt().run(activities.getMemoryOperation, creation.operationId);
-  const config = await firstAttempt().run(
-    activities.createConfiguration,
-    {
-      displayName: `config ${unique()}`,
-      description: 'd',
-      conversationGroupingType: 'GROUP_BY_PROFILE',
-      memoryStoreId: result!.id!,
-    },
-    randomUUID(),
+  const creation = await firstAttempt(() =>
+    activities.createMemoryStore({
+      displayName: `store-${unique()}`,
+    }),
   );
-  await firstAttempt().run(activities.getConfigurationOperation, config.operationId);
-  const conversation = await firstAttempt().run(activities.createConversation, {
-    configurationId: config.configurationId!,
-    name: `conversation ${unique()}`,
-  });
+  if (creation.outcome !== 'accepted') throw new Error('set-up: store adopted');
+  const { result } = await firstAttempt(() => activities.getMemoryOperation(creation.operationId));
+  const config = await firstAttempt(() =>
+    activities.createConfiguration(
+      {
+        displayName: `config ${unique()}`,
+        description: 'd',
+        conversationGroupingType: 'GROUP_BY_PROFILE',
+        memoryStoreId: result!.id!,
+      },
+      randomUUID(),
+    ),
+  );
+  await firstAttempt(() => activities.getConfigurationOperation(config.operationId));
+  const conversation = await firstAttempt(() =>
+    activities.createConversation({
+      configurationId: config.configurationId!,
+      name: `conversation ${unique()}`,
+    }),
+  );
   return conversation.conversationId;
 }
 
@@ -69,9 +77,9 @@ function message(text: string): SendMessageRequest {
 
 test('a store whose display name already exists is adopted, not duplicated', async () => {
   const displayName = `store-${unique()}`;
-  const first = await firstAttempt().run(activities.createMemoryStore, { displayName });
+  const first = await firstAttempt(() => activities.createMemoryStore({ displayName }));
   const storesBefore = emulator.summary().stores;
-  const again = await retryAttempt().run(activities.createMemoryStore, { displayName });
+  const again = await retryAttempt(() => activities.createMemoryStore({ displayName }));
 
   expect(first.outcome).toBe('accepted');
   expect(again).toMatchObject({
@@ -87,13 +95,13 @@ test('a retried conversation create finds the conversation of the same name unde
   const request = { configurationId: conversation.configurationId, name: conversation.name! };
   const before = emulator.summary().conversations;
 
-  await expect(retryAttempt().run(activities.createConversation, request)).resolves.toEqual({
+  await expect(retryAttempt(() => activities.createConversation(request))).resolves.toEqual({
     conversationId,
     adopted: true,
   });
   expect(emulator.summary().conversations).toBe(before);
   // A first attempt does not look: a provisioning may want a second conversation of that name.
-  await expect(firstAttempt().run(activities.createConversation, request)).resolves.toMatchObject({
+  await expect(firstAttempt(() => activities.createConversation(request))).resolves.toMatchObject({
     adopted: false,
   });
 });
@@ -101,11 +109,11 @@ test('a retried conversation create finds the conversation of the same name unde
 test('a retried send finds the message the first attempt sent and does not send it again', async () => {
   const conversationId = await newConversation();
   const text = `Welcome ${unique()}`;
-  const sent = await firstAttempt().run(activities.sendMessage, conversationId, message(text));
+  const sent = await firstAttempt(() => activities.sendMessage(conversationId, message(text)));
   expect(sent.outcome).toBe('sent');
   const sentBefore = emulator.summary().messagesSent;
 
-  const again = await retryAttempt().run(activities.sendMessage, conversationId, message(text));
+  const again = await retryAttempt(() => activities.sendMessage(conversationId, message(text)));
   expect(again).toMatchObject({
     outcome: 'adopted',
     communicationId: expect.stringMatching(/^conv_communication_/) as string,
@@ -113,7 +121,7 @@ test('a retried send finds the message the first attempt sent and does not send 
   expect(emulator.summary().messagesSent).toBe(sentBefore);
 
   // Another text in the same conversation is a different message: it is sent.
-  const other = await retryAttempt().run(activities.sendMessage, conversationId, message(`${text} (2)`));
+  const other = await retryAttempt(() => activities.sendMessage(conversationId, message(`${text} (2)`)));
   expect(other.outcome).toBe('sent');
 });
 
@@ -121,9 +129,9 @@ test('a send whose outcome is unknown fails non-retryably so the workflow looks 
   const conversationId = await newConversation();
   emulator.addFault({ kind: 'status', status: 500, times: 1, match: { method: 'POST', path: '/Actions$' } });
 
-  const error = await firstAttempt()
-    .run(activities.sendMessage, conversationId, message('hello'))
-    .catch((e: unknown) => e);
+  const error = await firstAttempt(() => activities.sendMessage(conversationId, message('hello'))).catch(
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApplicationFailure);
   expect(error).toMatchObject({ type: 'MessageOutcomeUnknown', nonRetryable: true });
   expect((error as ApplicationFailure).message).toMatch(
@@ -139,17 +147,13 @@ test('configurations are found by display name within the store only', async () 
   const configuration = await api.configurations.get(configurationId);
 
   await expect(
-    firstAttempt().run(
-      activities.findConfigurationsByDisplayName,
-      configuration.memoryStoreId,
-      configuration.displayName,
+    firstAttempt(() =>
+      activities.findConfigurationsByDisplayName(configuration.memoryStoreId, configuration.displayName),
     ),
   ).resolves.toEqual([{ id: configurationId, createdAt: configuration.createdAt }]);
   await expect(
-    firstAttempt().run(
-      activities.findConfigurationsByDisplayName,
-      configuration.memoryStoreId,
-      'no such name',
+    firstAttempt(() =>
+      activities.findConfigurationsByDisplayName(configuration.memoryStoreId, 'no such name'),
     ),
   ).resolves.toEqual([]);
 });

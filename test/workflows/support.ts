@@ -8,7 +8,12 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { OrchestratorClient, type Operation } from '../../src/api';
 import {
@@ -40,14 +45,14 @@ export async function createTestBed(): Promise<TestBed> {
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
-      SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)]),
+      // Every key has a valid type, so the encoding is always defined.
+      SEARCH_ATTRIBUTE_KEYS.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
     ),
   });
   return { env, workflowBundle };
 }
 
-const ignore = () => undefined;
-const quietBundlerLogger = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: console.error };
+const quietBundlerLogger = new DefaultLogger('ERROR');
 
 /**
  * Deterministic under time skipping: operations and actions settle on their Nth status read
