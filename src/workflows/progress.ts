@@ -65,11 +65,12 @@ export class ProgressTracker {
     this.render();
   }
 
+  /** Ends the run; every working step has run or was skipped by now. */
   complete(): Record<WorkingStep, StepReport> {
     this.finishRunning('done');
     this.step = 'completed';
     this.publish('completed');
-    return this.reports();
+    return this.reports() as Record<WorkingStep, StepReport>;
   }
 
   fail(): void {
@@ -84,14 +85,17 @@ export class ProgressTracker {
     return progress;
   }
 
-  private reports(): Record<WorkingStep, StepReport> {
+  /** The steps reached so far, in order; a running step's time counts up to now. */
+  private reports(): Partial<Record<WorkingStep, StepReport>> {
     const now = Date.now();
-    const entries = PROVISION_STEPS.map((step) => {
-      const report = this.steps[step] ?? { status: 'skipped', polls: 0, startedAt: now, elapsedMs: 0 };
+    const reports: Partial<Record<WorkingStep, StepReport>> = {};
+    for (const step of PROVISION_STEPS) {
+      const report = this.steps[step];
+      if (!report) continue;
       const elapsedMs = report.status === 'running' ? now - report.startedAt : report.elapsedMs;
-      return [step, { ...report, elapsedMs }] as const;
-    });
-    return Object.fromEntries(entries) as Record<WorkingStep, StepReport>;
+      reports[step] = { ...report, elapsedMs };
+    }
+    return reports;
   }
 
   private finishRunning(status: 'done' | 'failed'): void {
@@ -118,7 +122,8 @@ export class ProgressTracker {
 
   private render(): void {
     const rows = Object.entries(this.reports()).map(
-      ([step, r]) => `| ${step} | ${r.status} | ${r.polls} | ${formatDuration(r.elapsedMs)} |`,
+      ([step, report]) =>
+        `| ${step} | ${report.status} | ${report.polls} | ${formatDuration(report.elapsedMs)} |`,
     );
     const ids = Object.entries(this.ids).map(([name, id]) => `- ${name}: \`${String(id)}\``);
     const stuck = this.stuckOperationId

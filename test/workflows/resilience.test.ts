@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
-import { progressQuery, type ProvisionStep } from '../../src/workflows/definitions';
+import { progressQuery, type ProvisionProgress, type ProvisionStep } from '../../src/workflows/definitions';
 import type { provisionOrchestrator } from '../../src/workflows';
 import {
   applicationFailureOf,
@@ -167,8 +167,12 @@ test('a SEND_MESSAGE whose outcome stays unknown is never resent: the step fails
 async function waitForStep(
   handle: WorkflowHandle<typeof provisionOrchestrator>,
   step: ProvisionStep,
-): Promise<void> {
-  while ((await handle.query(progressQuery)).step !== step) await delay(50);
+): Promise<ProvisionProgress> {
+  for (;;) {
+    const progress = await handle.query(progressQuery);
+    if (progress.step === step) return progress;
+    await delay(50);
+  }
 }
 
 test('a worker stopped mid-flight is replaced and the provisioning completes without duplicates', async () => {
@@ -177,7 +181,18 @@ test('a worker stopped mid-flight is replaced and the provisioning completes wit
     // Without a workflow cache: the time-skipping test server never moves a task off a stopped
     // worker's sticky queue (a real server does after 5 s).
     const first = await rig.newWorker({ cacheWorkflows: false });
-    await first.runUntil(waitForStep(handle, 'await-configuration'));
+    const midway = await first.runUntil(waitForStep(handle, 'await-configuration'));
+    // The progress query mid-run: the store is known, the steps so far are reported, no others.
+    expect(midway.ids.memoryStoreId).toMatch(/^mem_store_/);
+    expect(midway.ids.configurationId).toBeUndefined();
+    expect(Object.keys(midway.steps)).toEqual([
+      'create-memory-store',
+      'await-memory-store',
+      'create-configuration',
+      'await-configuration',
+    ]);
+    expect(midway.steps['await-memory-store']).toMatchObject({ status: 'done', polls: 3 });
+    expect(midway.steps['await-configuration']?.status).toBe('running');
 
     // A new worker knows nothing of the run: it replays the history, then carries on.
     const second = await rig.newWorker();
