@@ -106,9 +106,17 @@ async function main(argv: string[]): Promise<number> {
     if (link) log(`Web UI: ${link}`);
 
     if (options['keep-running']) {
-      log(`\nKeeping everything up for inspection; Ctrl-C stops it.`);
-      log(`  Temporal: ${temporal.address}${temporal.uiBaseUrl ? `, Web UI ${temporal.uiBaseUrl}` : ''}`);
-      if (orchestrator.emulator) log(`  Emulator: ${orchestrator.emulator.url} (state: /__emulator/state)`);
+      // One write, so a reader never sees the first line without the addresses.
+      log(
+        [
+          '\nKeeping everything up for inspection:',
+          `  Temporal: ${temporal.address}${temporal.uiBaseUrl ? `, Web UI ${temporal.uiBaseUrl}` : ''}`,
+          ...(orchestrator.emulator
+            ? [`  Emulator: ${orchestrator.emulator.url} (state: /__emulator/state)`]
+            : []),
+          'Ctrl-C stops it.',
+        ].join('\n'),
+      );
     } else {
       worker.shutdown();
     }
