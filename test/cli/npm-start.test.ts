@@ -6,12 +6,14 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProvisionResult } from '../../src/workflows/definitions';
-import { cleanEnv, lastJsonObject, runScript } from './processes';
+import { cleanEnv, lastJsonObject, runScript, stopRunningScripts } from './processes';
 
 jest.setTimeout(120_000);
 
 const WEB_UI_LINK =
   /Web UI: (http:\/\/localhost:\d+)\/namespaces\/default\/workflows\/(provision-demo-[\w-]+)\/([\w-]+)\/history/;
+
+afterEach(stopRunningScripts);
 
 function freshStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'npm-start-'));
@@ -42,21 +44,17 @@ test('--keep-running keeps the Web UI and the emulator up until Ctrl-C, then sto
     ['--keep-running'],
     cleanEnv({ ORCHESTRATOR_STATE_DIR: freshStateDir() }),
   );
-  try {
-    await run.stderrContains('Ctrl-C stops it');
-    const [, uiUrl, workflowId, runId] = WEB_UI_LINK.exec(run.stderr()) ?? [];
-    const emulatorUrl = /Emulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stderr())?.[1];
+  await run.stderrContains('Ctrl-C stops it');
+  const [, uiUrl, workflowId, runId] = WEB_UI_LINK.exec(run.stderr()) ?? [];
+  const emulatorUrl = /Emulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stderr())?.[1];
 
-    expect((await fetch(`${uiUrl}/namespaces/default/workflows/${workflowId}/${runId}/history`)).status).toBe(
-      200,
-    );
-    const state = (await (await fetch(`${emulatorUrl}/__emulator/state`)).json()) as { messagesSent: number };
-    expect(state.messagesSent).toBe(1);
+  expect((await fetch(`${uiUrl}/namespaces/default/workflows/${workflowId}/${runId}/history`)).status).toBe(
+    200,
+  );
+  const state = (await (await fetch(`${emulatorUrl}/__emulator/state`)).json()) as { messagesSent: number };
+  expect(state.messagesSent).toBe(1);
 
-    run.child.kill('SIGINT');
-    expect(await run.exited).toBe(0);
-    expect(run.stderr()).toContain('Stopped.');
-  } finally {
-    run.child.kill('SIGKILL');
-  }
+  run.child.kill('SIGINT');
+  expect(await run.exited).toBe(0);
+  expect(run.stderr()).toContain('Stopped.');
 });

@@ -25,6 +25,18 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+const running = new Set<Run>();
+
+/**
+ * For `afterEach`: Ctrl-C every child still running and wait for it, so a failed assertion
+ * never leaves one behind (a SIGKILLed `npm start` would orphan its dev server).
+ */
+export async function stopRunningScripts(): Promise<void> {
+  const runs = [...running];
+  for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGINT');
+  await Promise.all(runs.map((run) => run.exited));
+}
+
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env });
   let stdout = '';
@@ -36,9 +48,12 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
     for (const waiter of stderrWaiters.filter((w) => stderr.includes(w.text))) waiter.resolve();
   });
   const exited = new Promise<number | string>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    child.on('exit', (code, signal) => {
+      running.delete(run);
+      resolve(code ?? signal ?? 'unknown');
+    }),
   );
-  return {
+  const run: Run = {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
@@ -53,6 +68,8 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
             }),
           ]),
   };
+  running.add(run);
+  return run;
 }
 
 /** The last pretty-printed JSON object on stdout (anything may precede it). */

@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ProvisionResult } from '../../src/workflows/definitions';
 import { startE2eStack, type E2eStack } from '../e2e/support';
-import { cleanEnv, lastJsonObject, runScript } from './processes';
+import { cleanEnv, lastJsonObject, runScript, stopRunningScripts } from './processes';
 
 jest.setTimeout(90_000);
 
@@ -20,6 +20,7 @@ beforeAll(async () => {
     TEMPORAL_UI_URL: 'http://ui.example:8080/',
   });
 });
+afterEach(stopRunningScripts);
 afterAll(() => stack?.stop());
 
 /** The flags of a valid provisioning; an override of `undefined` leaves a flag out. */

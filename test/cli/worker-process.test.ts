@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { awaitProvisioning, getProgress, startProvisioning } from '../../src/client';
 import { E2E_CREDENTIALS, e2eInput, startE2eStack, type E2eStack } from '../e2e/support';
-import { cleanEnv, runScript } from './processes';
+import { cleanEnv, runScript, stopRunningScripts } from './processes';
 
 jest.setTimeout(90_000);
 
@@ -14,6 +14,7 @@ let stack: E2eStack;
 beforeAll(async () => {
   stack = await startE2eStack();
 });
+afterEach(stopRunningScripts);
 afterAll(() => stack?.stop());
 
 function startWorker(taskQueue: string) {
@@ -54,13 +55,8 @@ test('SIGTERM drains the worker, it exits 0; the provisioning resumes on the nex
 
   stack.emulator.configure({ operationLatency: { ms: 300 } });
   stack.emulator.advanceClock(3_600_000);
-  const second = startWorker(taskQueue);
-  try {
-    const result = await awaitProvisioning(handle);
-    expect(result.ids.communicationId).toMatch(/^conv_communication_/);
-    expect(stack.emulator.summary()).toMatchObject({ stores: 1, messagesSent: 1 });
-  } finally {
-    second.child.kill('SIGTERM');
-    await second.exited;
-  }
+  startWorker(taskQueue); // stopped by stopRunningScripts
+  const result = await awaitProvisioning(handle);
+  expect(result.ids.communicationId).toMatch(/^conv_communication_/);
+  expect(stack.emulator.summary()).toMatchObject({ stores: 1, messagesSent: 1 });
 });
