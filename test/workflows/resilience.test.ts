@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { progressQuery, type ProvisionProgress, type ProvisionStep } from '../../src/workflows/definitions';
@@ -162,6 +163,34 @@ test('a SEND_MESSAGE whose outcome stays unknown is never resent: the step fails
   );
   expect(summary.requests['POST /v2/Conversations/{conversationId}/Actions']).toBe(1);
   expect(summary.messagesSent).toBe(0);
+});
+
+test('a store adopted while still PROVISIONING (a rerun meets its display name) is awaited until ACTIVE', async () => {
+  const displayName = `rerun-${randomUUID().slice(0, 8)}`;
+  let earlierStoreId = '';
+  const { outcome, summary } = await provision(
+    bed,
+    // The earlier run's store takes 2 minutes of workflow time to become ACTIVE.
+    { emulatorClock: 'workflow', operationLatency: { ms: 2 * 60_000 } },
+    async (rig) => {
+      await rig.followWorkflowTime();
+      // An earlier run's create, accepted; its operation still pending.
+      await rig.api.memory.createStore({ displayName });
+      for await (const storeId of rig.api.memory.listStores()) earlierStoreId = storeId;
+      expect((await rig.api.memory.getStore(earlierStoreId)).status).toBe('PROVISIONING');
+      return provisionInput({ memoryStore: { displayName } });
+    },
+  );
+  const result = succeeded(outcome);
+
+  expect(result.ids.memoryStoreId).toBe(earlierStoreId);
+  expect(summary).toMatchObject(ONE_OF_EACH);
+  expect(summary.requests['POST /v1/ControlPlane/Stores']).toBe(2);
+  // Read PROVISIONING more than once, then ACTIVE; about the 2 minutes the operation took.
+  const awaited = result.steps['await-memory-store'];
+  expect(awaited.polls).toBeGreaterThan(2);
+  expect(awaited.elapsedMs).toBeGreaterThanOrEqual(100_000);
+  expect(summary.requests['GET /v1/ControlPlane/Stores/{storeId}']).toBeGreaterThanOrEqual(awaited.polls);
 });
 
 async function waitForStep(

@@ -12,10 +12,11 @@ import {
   bundleWorkflowCode,
   DefaultLogger,
   Worker,
+  type ActivityInterceptorsFactory,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
-import { OrchestratorClient, type Operation } from '../../src/api';
+import { OrchestratorClient, type Operation, type OrchestratorApi } from '../../src/api';
 import {
   startEmulator,
   type EmulatorOptions,
@@ -85,10 +86,54 @@ export function provisionInput(overrides: Partial<ProvisionInput> = {}): Provisi
   };
 }
 
+/** The emulator's options, plus how the rig connects it to the worker. */
+export interface RigOptions extends EmulatorOptions {
+  /**
+   * `workflow`: every activity first moves the emulator's clock up to the test server's
+   * (skipped) time, so `ms` latencies count workflow time: an operation or Action stays PENDING
+   * across activity timeouts and durable timers as it would against the real API. @default 'wall'
+   */
+  emulatorClock?: 'wall' | 'workflow';
+  /**
+   * Stands between the worker's activities and the API client, e.g. to fail one call as the
+   * network would.
+   */
+  interceptApi?: (api: OrchestratorApi) => OrchestratorApi;
+}
+
+/** Moves an emulator's clock forward to a given time (never back). */
+class EmulatorClockFollower {
+  private offsetMs = 0;
+
+  constructor(private readonly emulator: RunningEmulator) {}
+
+  moveTo(timeMs: number): void {
+    const lagMs = timeMs - (Date.now() + this.offsetMs);
+    if (lagMs <= 0) return;
+    this.emulator.advanceClock(lagMs);
+    this.offsetMs += lagMs;
+  }
+
+  /** Before each activity: the test server stamps the attempt with its own (skipped) time. */
+  readonly activityInterceptor: ActivityInterceptorsFactory = (context) => ({
+    inbound: {
+      execute: (input, next) => {
+        this.moveTo(context.info.currentAttemptScheduledTimestampMs);
+        return next(input);
+      },
+    },
+  });
+}
+
 export interface Rig {
   emulator: RunningEmulator;
   api: OrchestratorClient;
   taskQueue: string;
+  /**
+   * Under `emulatorClock: 'workflow'`: brings the emulator's clock to the test server's time
+   * (for set-up before a run).
+   */
+  followWorkflowTime(): Promise<void>;
   /** A worker on the rig's task queue; `cacheWorkflows: false` turns off sticky execution. */
   newWorker(options?: { cacheWorkflows?: boolean }): Promise<Worker>;
   start(input: ProvisionInput): Promise<WorkflowHandle<typeof provisionOrchestrator>>;
@@ -100,26 +145,30 @@ export interface Rig {
  */
 export async function withRig<T>(
   bed: TestBed,
-  options: EmulatorOptions,
+  options: RigOptions,
   body: (rig: Rig) => Promise<T>,
 ): Promise<T> {
-  const emulator = await startEmulator({ ...DETERMINISTIC_LATENCY, ...options });
+  const { emulatorClock = 'wall', interceptApi, ...emulatorOptions } = options;
+  const emulator = await startEmulator({ ...DETERMINISTIC_LATENCY, ...emulatorOptions });
   const api = new OrchestratorClient({
     credentials: emulator.credentials,
     conversationsBaseUrl: emulator.url,
     memoryBaseUrl: emulator.url,
   });
+  const clock = emulatorClock === 'workflow' ? new EmulatorClockFollower(emulator) : undefined;
   const taskQueue = `provision-test-${randomUUID()}`;
   const rig: Rig = {
     emulator,
     api,
     taskQueue,
+    followWorkflowTime: async () => clock?.moveTo(await bed.env.currentTimeMs()),
     newWorker: ({ cacheWorkflows = true } = {}) =>
       Worker.create({
         connection: bed.env.nativeConnection,
         taskQueue,
         workflowBundle: bed.workflowBundle,
-        activities: createActivities(api),
+        activities: createActivities(interceptApi ? interceptApi(api) : api),
+        ...(clock ? { interceptors: { activity: [clock.activityInterceptor] } } : {}),
         ...(cacheWorkflows ? {} : { maxCachedWorkflows: 0 }),
       }),
     start: (input) =>
@@ -146,7 +195,7 @@ export type Outcome = { ok: true; result: ProvisionResult } | { ok: false; error
  */
 export async function provision(
   bed: TestBed,
-  options: EmulatorOptions,
+  options: RigOptions,
   input: ProvisionInput | ((rig: Rig) => Promise<ProvisionInput>),
   inspect?: (rig: Rig, handle: WorkflowHandle<typeof provisionOrchestrator>) => Promise<void>,
 ): Promise<{
@@ -167,6 +216,21 @@ export async function provision(
       return settled;
     });
     return { outcome, handle, summary: rig.emulator.summary() };
+  });
+}
+
+/** `api` with its SEND_MESSAGE POST replaced by `create`; every other call goes through unchanged. */
+export function withSendMessage(
+  api: OrchestratorApi,
+  create: OrchestratorApi['actions']['create'],
+): OrchestratorApi {
+  return new Proxy(api, {
+    get(target, key) {
+      if (key === 'actions') return { ...target.actions, create };
+      const value: unknown = Reflect.get(target, key);
+      // Bound: the client's methods use private fields, which a proxy as `this` does not have.
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
   });
 }
 
