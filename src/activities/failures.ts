@@ -1,10 +1,20 @@
 /**
  * The one place where the API client's errors become Temporal failures. The client knows
  * nothing of Temporal; the workflow sees only `ApplicationFailure`s whose `type` is the
- * client's error class name (e.g. `RateLimitError`, `BadRequestError`).
+ * client's error class name (e.g. `RateLimitError`, `BadRequestError`) and whose first detail
+ * is an `ApiFailureDetails`.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { OrchestratorApiError } from '../api/errors';
+import { OrchestratorApiError, type ApiErrorDetails } from '../api/errors';
+
+/**
+ * What a failure from the API client carries as its first detail. The workflow reads
+ * `retrySafety` and `retryAfterMs` back from it to decide whether SEND_MESSAGE may be sent again.
+ */
+export type ApiFailureDetails = Pick<
+  ApiErrorDetails,
+  'method' | 'path' | 'status' | 'code' | 'moreInfo' | 'requestId' | 'retrySafety' | 'retryAfterMs'
+>;
 
 /** What a person should check, by HTTP status, for refusals that retrying cannot fix. */
 const ADVICE_BY_STATUS: Readonly<Record<number, string>> = {
@@ -21,13 +31,14 @@ const ADVICE_BY_STATUS: Readonly<Record<number, string>> = {
  * - 429/503 (`after-delay`): retryable, after the server's Retry-After (`nextRetryDelay`);
  * - other 4xx and malformed responses (`never`): non-retryable, with a message a person can act on;
  * - not sent (`safe`) or maybe applied (`if-idempotent`: other 5xx, reset, timeout): retryable.
- *   The latter is safe because every mutating activity either sends an Idempotency-Key or
- *   first looks for what an earlier attempt created.
+ *   The latter is safe for every activity Temporal retries: each either sends an Idempotency-Key
+ *   or first looks for what an earlier attempt created. SEND_MESSAGE can do neither; it runs
+ *   once, and its workflow decides from the `retrySafety` in the details.
  * Anything else (a bug) is returned unchanged; Temporal retries it as a plain error.
  */
 export function toApplicationFailure(error: unknown): unknown {
   if (!(error instanceof OrchestratorApiError)) return error;
-  const details = [
+  const details: ApiFailureDetails[] = [
     {
       method: error.method,
       path: error.path,
@@ -36,6 +47,7 @@ export function toApplicationFailure(error: unknown): unknown {
       moreInfo: error.moreInfo,
       requestId: error.requestId,
       retrySafety: error.retrySafety,
+      retryAfterMs: error.retryAfterMs,
     },
   ];
   const base = { type: error.name, details, cause: error };

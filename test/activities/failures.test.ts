@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import {
   BadRequestError,
   ConnectionError,
@@ -81,4 +81,32 @@ test('failures that may or may not have reached the server stay retryable', () =
 test('errors that are not from the API client pass through unchanged', () => {
   const bug = new TypeError('cannot read properties of undefined');
   expect(toApplicationFailure(bug)).toBe(bug);
+});
+
+/** A failure as the workflow receives it: through the server's protobuf and back. */
+function afterRoundTrip(failure: unknown): ApplicationFailure {
+  const converter = new DefaultFailureConverter();
+  const error = converter.failureToError(
+    converter.errorToFailure(failure, defaultPayloadConverter),
+    defaultPayloadConverter,
+  );
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  return error as ApplicationFailure;
+}
+
+test('the retry safety and Retry-After reach the workflow, which decides from them whether to send again', () => {
+  const rateLimited = afterRoundTrip(
+    toApplicationFailure(
+      new RateLimitError(
+        'HTTP 429',
+        details({ retrySafety: 'after-delay', status: 429, retryAfterMs: 7_000 }),
+      ),
+    ),
+  );
+  expect(rateLimited.details?.[0]).toMatchObject({ retrySafety: 'after-delay', retryAfterMs: 7_000 });
+
+  const notSent = afterRoundTrip(
+    toApplicationFailure(new ConnectionError('connection refused', details({ retrySafety: 'safe' }))),
+  );
+  expect(notSent.details).toEqual([{ ...request, retrySafety: 'safe' }]);
 });
