@@ -1,15 +1,17 @@
 /**
  * Conversation and message activities. Neither conversation create nor SEND_MESSAGE accepts an
- * Idempotency-Key, so a retry — which may follow an attempt whose request was applied but whose
- * response was lost (timeout, reset, 5xx, a worker crash) — first looks for what that attempt
- * created and adopts it. A message is only listed once its Action completes, so a send with an
- * unknown outcome goes back to the workflow, which keeps looking rather than sending again:
- * a customer never receives the first message twice.
+ * Idempotency-Key.
+ *
+ * A conversation is created synchronously and listed at once, so a retry — which may follow an
+ * attempt whose request was applied but whose response was lost (timeout, reset, 5xx, a worker
+ * crash) — first looks for what that attempt created and adopts it.
+ *
+ * A message is listed only once its Action COMPLETES, so a look right after a failed send proves
+ * nothing. `sendMessage` therefore just sends, once (its activity is never retried by Temporal);
+ * the workflow, which knows how the attempt failed, decides whether to send again or to keep
+ * looking (`findSentMessage`): a customer never receives the first message twice.
  */
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { OrchestratorApiError } from '../api/errors';
-import { MESSAGE_OUTCOME_UNKNOWN } from '../workflows/definitions';
 import type {
   Action,
   Communication,
@@ -25,10 +27,13 @@ export interface ConversationCreation {
   adopted: boolean;
 }
 
-export type MessageSending =
-  | { outcome: 'sent'; actionId: string; messageSid?: string; retryAfterMs?: number }
-  /** A retry found the message an earlier attempt sent; the communication is the proof. */
-  | { outcome: 'adopted'; communicationId: string };
+/** A SEND_MESSAGE the API accepted: its Action is PENDING. */
+export interface MessageAccepted {
+  actionId: string;
+  messageSid?: string;
+  /** The 202's Retry-After: when to read the Action first. */
+  retryAfterMs?: number;
+}
 
 function isRetryAttempt(): boolean {
   return Context.current().info.attempt > 1;
@@ -82,36 +87,16 @@ export function conversationActivities(api: OrchestratorApi) {
     },
 
     /**
-     * Sends SEND_MESSAGE. A retry first looks for the message an earlier attempt may have sent
-     * (that attempt crashed or timed out). A send whose outcome is unknown (5xx, reset or timeout
-     * after the request left) is not retried here: the Action it may have started can still be
-     * PENDING, its message not yet listed, so the workflow keeps looking (`findSentMessage`)
-     * instead of sending again.
+     * One SEND_MESSAGE POST. Its activity runs once: whether a failure may be followed by another
+     * send depends on the `retrySafety` its `ApplicationFailure` carries (../workflows/message-steps).
      */
-    async sendMessage(conversationId: string, request: SendMessageRequest): Promise<MessageSending> {
-      if (isRetryAttempt()) {
-        const communicationId = await findCommunication(api, conversationId, request.payload);
-        if (communicationId) return { outcome: 'adopted', communicationId };
-      }
-      try {
-        const action = await api.actions.create(conversationId, request);
-        return {
-          outcome: 'sent',
-          actionId: action.id,
-          messageSid: action.related?.messageSid,
-          retryAfterMs: action.retryAfterMs,
-        };
-      } catch (error) {
-        if (error instanceof OrchestratorApiError && error.retrySafety === 'if-idempotent') {
-          throw ApplicationFailure.create({
-            type: MESSAGE_OUTCOME_UNKNOWN,
-            nonRetryable: true,
-            message: `SEND_MESSAGE in conversation ${conversationId} may have been applied (${error.message}); not resending`,
-            cause: error,
-          });
-        }
-        throw error;
-      }
+    async sendMessage(conversationId: string, request: SendMessageRequest): Promise<MessageAccepted> {
+      const action = await api.actions.create(conversationId, request);
+      return {
+        actionId: action.id,
+        messageSid: action.related?.messageSid,
+        retryAfterMs: action.retryAfterMs,
+      };
     },
 
     /** The ID of the communication carrying this message, once the API lists it. */

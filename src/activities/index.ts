@@ -21,6 +21,6 @@ export function createActivities(api: OrchestratorApi) {
 
 export type ProvisioningActivities = ReturnType<typeof createActivities>;
 export type { ConfigurationCandidate, ConfigurationCreation } from './configuration';
-export type { ConversationCreation, MessageSending } from './conversation';
+export type { ConversationCreation, MessageAccepted } from './conversation';
 export type { StoreCreation } from './memory-store';
-export { toApplicationFailure } from './failures';
+export { toApplicationFailure, type ApiFailureDetails } from './failures';

@@ -96,10 +96,18 @@ export interface ProvisionResult {
 export const progressQuery = defineQuery<ProvisionProgress>('progress');
 
 /**
- * Failure type of a SEND_MESSAGE activity whose request may have been applied (5xx, reset or
- * timeout after sending): the workflow then looks for the message instead of sending again.
+ * Failure type of a provisioning whose first message may or may not have been delivered: a send
+ * failed ambiguously (5xx, reset or timeout after sending, the activity timing out) and the
+ * message was not listed in the conversation by the deadline. It is never resent; a person
+ * checks the conversation named in the message.
  */
 export const MESSAGE_OUTCOME_UNKNOWN = 'MessageOutcomeUnknown';
+
+/**
+ * Failure type of a provisioning whose first message was turned away unapplied (429/503, no
+ * connection) until the deadline: nothing was delivered.
+ */
+export const MESSAGE_NOT_SENT = 'MessageNotSent';
 
 // ---------- Workflow ID ----------
 

@@ -1,11 +1,40 @@
 /**
  * The last two steps: send the conversation's first message (SEND_MESSAGE), then wait for its
- * Action to COMPLETE. The message is sent at most once, whatever fails in between.
+ * Action to COMPLETE. A customer never receives the first message twice.
+ *
+ * SEND_MESSAGE takes no Idempotency-Key, and the message is listed in the conversation only once
+ * its Action COMPLETES, so right after a failed send nobody can tell whether it went out. The
+ * send activity therefore runs once per call (Temporal never retries it) and this workflow,
+ * knowing how each attempt failed, decides what comes next:
+ * - not applied (429/503, after their Retry-After; a connection never made): send again after a
+ *   durable wait;
+ * - maybe applied (another 5xx, a reset or timeout after sending, the activity timing out — its
+ *   worker may have died after the POST — or any failure not known to be harmless): never send
+ *   again; look for the message until the deadline, and fail naming the conversation if it
+ *   never appears;
+ * - refused (other 4xx): fail.
+ *
+ * Bound: a wait between sends is never shorter than the polling policy's backoff (a Retry-After
+ * only lengthens it) and no send is made at or past `operationDeadlineMs` after the first, so
+ * there are at most `maxPollsBeforeDeadline(policy)` sends (82 with the defaults). Looking for an
+ * unconfirmed message makes at most as many looks, within `operationDeadlineMs` of the failed
+ * send. The step thus ends within about twice the deadline (1 hour with the defaults).
  */
-import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
-import type { MessageSending } from '../activities';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  log,
+  sleep,
+  TimeoutFailure,
+} from '@temporalio/workflow';
+import type { MessageAccepted } from '../activities';
+import type { ApiFailureDetails } from '../activities/failures';
 import type { SendMessageRequest } from '../api/types';
-import { MESSAGE_OUTCOME_UNKNOWN } from './definitions';
+import { MESSAGE_OUTCOME_UNKNOWN, MESSAGE_NOT_SENT } from './definitions';
+import { formatDuration } from './format';
+import { OPERATION_DEADLINE_EXCEEDED } from './poll-operation';
+import { nextPollDelay } from './polling-policy';
 import type { ProvisionInput } from './provision-input';
 import { awaitStep, type StepContext } from './step-context';
 import { classifyAction } from './verdicts';
@@ -23,10 +52,7 @@ export async function sendFirstMessage(
   const sending = await sendOrFindMessage(request, conversationId, context);
 
   context.progress.begin('await-message');
-  if (sending.outcome === 'adopted') {
-    log.info(
-      `Message already sent by an earlier attempt: communication ${sending.communicationId}; not resending`,
-    );
+  if (sending.outcome === 'found') {
     context.progress.found({ communicationId: sending.communicationId });
     return;
   }
@@ -47,27 +73,141 @@ export async function sendFirstMessage(
   });
 }
 
-/**
- * Sends the message once. When the send's outcome is unknown, the message may be on its way
- * (its Action PENDING, not listed yet): keep looking for it until the polling deadline rather
- * than risk sending it twice.
- */
+type Sending =
+  | ({ outcome: 'sent' } & MessageAccepted)
+  /** An ambiguous send went out after all: the listed communication is the proof. */
+  | { outcome: 'found'; communicationId: string };
+
+/** What follows a failed send. */
+type NextAfterFailedSend =
+  { next: 'send-again'; retryAfterMs?: number } | { next: 'look-for-it' } | { next: 'fail' };
+
+/** Sends until the API accepts the message, or until an attempt may have sent it: then looks. */
 async function sendOrFindMessage(
   request: SendMessageRequest,
   conversationId: string,
   context: StepContext,
-): Promise<MessageSending> {
+): Promise<Sending> {
+  const startedAt = Date.now();
+  for (let failedSends = 1; ; failedSends += 1) {
+    const attempt = await trySend(request, conversationId, context);
+    if ('accepted' in attempt) return { outcome: 'sent', ...attempt.accepted };
+    const { error } = attempt;
+    const decision = nextAfterFailedSend(error);
+    switch (decision.next) {
+      case 'fail':
+        throw error;
+      case 'look-for-it':
+        return findUnconfirmedMessage(request, conversationId, error, context);
+      case 'send-again':
+        await waitBeforeSendingAgain(conversationId, error, {
+          failedSends,
+          retryAfterMs: decision.retryAfterMs,
+          startedAt,
+          context,
+        });
+    }
+  }
+}
+
+async function trySend(
+  request: SendMessageRequest,
+  conversationId: string,
+  context: StepContext,
+): Promise<{ accepted: MessageAccepted } | { error: unknown }> {
   try {
-    return await context
-      .activities(`send the first message in conversation ${conversationId}`)
+    const accepted = await context
+      .activities(`send the first message in conversation ${conversationId}`, 'single-attempt')
       .sendMessage(conversationId, request);
+    return { accepted };
   } catch (error) {
-    const outcomeUnknown =
-      error instanceof ActivityFailure &&
-      error.cause instanceof ApplicationFailure &&
-      error.cause.type === MESSAGE_OUTCOME_UNKNOWN;
-    if (!outcomeUnknown) throw error;
-    log.warn(`SEND_MESSAGE outcome unknown in conversation ${conversationId}; looking for the message`);
+    return { error };
+  }
+}
+
+/**
+ * Reads how a send failed from the `retrySafety` the API client decided (carried on the
+ * failure's details). Whatever is not known to have left the message unsent is treated as
+ * maybe sent — including an activity timeout (its worker may have died after the POST) and a
+ * failure with no API details at all.
+ */
+function nextAfterFailedSend(error: unknown): NextAfterFailedSend {
+  if (isCancellation(error)) return { next: 'fail' };
+  const details = apiDetailsOf(error);
+  switch (details?.retrySafety) {
+    case 'after-delay':
+      return { next: 'send-again', retryAfterMs: details.retryAfterMs };
+    case 'safe':
+      return { next: 'send-again' };
+    case 'never':
+      return { next: 'fail' };
+    default:
+      return { next: 'look-for-it' };
+  }
+}
+
+/**
+ * The details ../activities/failures put on a failed call to the API client; undefined for any
+ * other failure (a timeout, a bug).
+ */
+function apiDetailsOf(error: unknown): Partial<ApiFailureDetails> | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  const first: unknown = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
+  return typeof first === 'object' && first !== null ? first : undefined;
+}
+
+/**
+ * A durable wait of at least the server's Retry-After (else the policy's backoff). Gives up when
+ * the next send would come at the polling deadline or later: the message was never sent.
+ */
+async function waitBeforeSendingAgain(
+  conversationId: string,
+  error: unknown,
+  wait: { failedSends: number; retryAfterMs?: number; startedAt: number; context: StepContext },
+): Promise<void> {
+  const { policy } = wait.context;
+  const elapsedMs = Date.now() - wait.startedAt;
+  const delayMs = nextPollDelay(policy, {
+    attempt: wait.failedSends,
+    retryAfterMs: wait.retryAfterMs,
+    elapsedMs,
+    random: Math.random(),
+  });
+  if (delayMs === 'deadline-exceeded' || elapsedMs + delayMs >= policy.operationDeadlineMs) {
+    throw ApplicationFailure.create({
+      type: MESSAGE_NOT_SENT,
+      nonRetryable: true,
+      message:
+        `the first message was not sent to conversation ${conversationId}: ` +
+        `${sendsTurnedAway(wait.failedSends)} turned away unapplied within the ${formatDuration(policy.operationDeadlineMs)} deadline ` +
+        `(last: ${describeFailure(error)}); nothing was delivered, so the provisioning can be run again`,
+      details: [{ conversationId, sends: wait.failedSends }],
+      cause: error instanceof Error ? error : undefined,
+    });
+  }
+  log.info(`SEND_MESSAGE in conversation ${conversationId} was not applied (${describeFailure(error)})`);
+  await sleep(delayMs, {
+    summary:
+      `SEND_MESSAGE in conversation ${conversationId} not applied: ` +
+      `wait ${formatDuration(delayMs)} before sending again`,
+  });
+}
+
+/**
+ * After a send that may have gone out: its Action may still be PENDING, the message not listed
+ * yet. Keeps looking until the polling deadline rather than risk sending it twice.
+ */
+async function findUnconfirmedMessage(
+  request: SendMessageRequest,
+  conversationId: string,
+  sendError: unknown,
+  context: StepContext,
+): Promise<Sending> {
+  log.warn(
+    `SEND_MESSAGE in conversation ${conversationId} may have been sent (${describeFailure(sendError)}); ` +
+      'looking for the message instead of sending it again',
+  );
+  try {
     const { value: communicationId } = await awaitStep(context, 'send-message', {
       subject: 'message of an unconfirmed SEND_MESSAGE in conversation',
       operationId: conversationId,
@@ -78,6 +218,32 @@ async function sendOrFindMessage(
       classify: (found) => (found ? { state: 'done' } : { state: 'pending', status: 'NOT_LISTED' }),
       firstPoll: 'immediately',
     });
-    return { outcome: 'adopted', communicationId: communicationId! };
+    log.info(`The unconfirmed message was sent after all: communication ${communicationId}; not resending`);
+    return { outcome: 'found', communicationId: communicationId! };
+  } catch (error) {
+    if (!(error instanceof ApplicationFailure && error.type === OPERATION_DEADLINE_EXCEEDED)) throw error;
+    throw ApplicationFailure.create({
+      type: MESSAGE_OUTCOME_UNKNOWN,
+      nonRetryable: true,
+      message:
+        `the first message in conversation ${conversationId} may or may not have been delivered: its send ` +
+        `failed ambiguously (${describeFailure(sendError)}) and it was not listed within the ` +
+        `${formatDuration(context.policy.operationDeadlineMs)} deadline; not resending — ` +
+        `check conversation ${conversationId}`,
+      details: [{ conversationId }],
+      cause: error,
+    });
   }
+}
+
+function sendsTurnedAway(sends: number): string {
+  return sends === 1 ? 'the send was' : `all ${sends} sends were`;
+}
+
+/** One line about a failed activity call: the failure type and message, e.g. an API error or a timeout. */
+function describeFailure(error: unknown): string {
+  const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  if (cause instanceof TimeoutFailure) return `the activity's ${cause.timeoutType} timeout passed`;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }

@@ -36,6 +36,9 @@ export interface PollSpec<T> {
   onStuckChange?: (stuckOperationId: string | undefined) => void;
 }
 
+/** Failure type of a wait that reached `policy.operationDeadlineMs` (non-retryable). */
+export const OPERATION_DEADLINE_EXCEEDED = 'OperationDeadlineExceeded';
+
 export interface PollOutcome<T> {
   value: T;
   polls: number;
@@ -107,7 +110,7 @@ function deadlineExceeded(
 ): ApplicationFailure {
   const { subject, operationId, policy } = spec;
   return ApplicationFailure.create({
-    type: 'OperationDeadlineExceeded',
+    type: OPERATION_DEADLINE_EXCEEDED,
     nonRetryable: true,
     message:
       `${subject} ${operationId} still ${lastStatus} after the ${formatDuration(policy.operationDeadlineMs)} deadline ` +

@@ -14,7 +14,7 @@ import { resolvePollingPolicy } from './polling-policy';
 import { ProgressTracker } from './progress';
 import { InvalidProvisionInputError, parseProvisionInput, type ProvisionInput } from './provision-input';
 import { provisionConfiguration, provisionConversation, provisionMemoryStore } from './setup-steps';
-import type { StepContext } from './step-context';
+import type { ActivityProfile, StepContext } from './step-context';
 
 // ---------- Activity option profiles ----------
 
@@ -49,9 +49,24 @@ const apiCall: ActivityOptions = {
   },
 };
 
+/**
+ * SEND_MESSAGE: one attempt of 30 s, never retried by Temporal. The API takes no Idempotency-Key
+ * and lists a message only once its Action completes, so whether a failed send may be repeated
+ * depends on how it failed — the workflow decides (./message-steps).
+ */
+const singleAttemptApiCall: ActivityOptions = {
+  startToCloseTimeout: apiCall.startToCloseTimeout,
+  retry: { maximumAttempts: 1 },
+};
+
+const ACTIVITY_PROFILES: Readonly<Record<ActivityProfile, ActivityOptions>> = {
+  retried: apiCall,
+  'single-attempt': singleAttemptApiCall,
+};
+
 /** The activities, with a one-line summary the Web UI shows for this call. */
-function activities(summary: string): ProvisioningActivities {
-  return proxyActivities<ProvisioningActivities>({ ...apiCall, summary });
+function activities(summary: string, profile: ActivityProfile = 'retried'): ProvisioningActivities {
+  return proxyActivities<ProvisioningActivities>({ ...ACTIVITY_PROFILES[profile], summary });
 }
 
 // ---------- The workflow ----------

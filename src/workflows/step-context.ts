@@ -8,11 +8,17 @@ import { pollUntilSettled, type PollOutcome, type PollSpec } from './poll-operat
 import type { PollingPolicy } from './polling-policy';
 import type { ProgressTracker } from './progress';
 
+/**
+ * How Temporal runs an activity call: `retried` by its retry policy (the default), or
+ * `single-attempt`, for a call whose failure only the workflow can judge (SEND_MESSAGE).
+ */
+export type ActivityProfile = 'retried' | 'single-attempt';
+
 export interface StepContext {
   policy: PollingPolicy;
   progress: ProgressTracker;
   /** The activities, with a one-line summary the Web UI shows for the call. */
-  activities(summary: string): ProvisioningActivities;
+  activities(summary: string, profile?: ActivityProfile): ProvisioningActivities;
 }
 
 /** Polls for `step` with the context's policy, reporting each poll and a stuck operation. */

@@ -1,13 +1,14 @@
 /**
- * The look-ups a retry makes before creating again, against the real emulator over HTTP. The
- * SDK's `MockActivityEnvironment` supplies the activity context (the attempt number).
+ * The look-ups a retry makes before creating again, and the look-up for a sent message, against
+ * the real emulator over HTTP. The SDK's `MockActivityEnvironment` supplies the activity context
+ * (the attempt number).
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type ProvisioningActivities } from '../../src/activities';
 import { OrchestratorClient, type SendMessageRequest } from '../../src/api';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { startEmulator, type EmulatorStateSummary, type RunningEmulator } from '../../src/emulator';
 
 let emulator: RunningEmulator;
 let api: OrchestratorClient;
@@ -27,6 +28,9 @@ afterAll(async () => {
   await emulator?.close();
 });
 afterEach(() => emulator.clearFaults());
+
+const ACTIONS = '/v2/Conversations/{conversationId}/Actions';
+const COMMUNICATIONS = '/v2/Conversations/{conversationId}/Communications';
 
 /** Runs `call` as the given attempt of an activity. */
 const asAttempt = <R>(attempt: number, call: () => Promise<R>): Promise<R> =>
@@ -106,39 +110,53 @@ test('a retried conversation create finds the conversation of the same name unde
   });
 });
 
-test('a retried send finds the message the first attempt sent and does not send it again', async () => {
+test('the sent message is found by its text and recipients once its Action completes', async () => {
   const conversationId = await newConversation();
   const text = `Welcome ${unique()}`;
-  const sent = await firstAttempt(() => activities.sendMessage(conversationId, message(text)));
-  expect(sent.outcome).toBe('sent');
-  const sentBefore = emulator.summary().messagesSent;
+  emulator.configure({ actionLatency: { polls: 1 } });
+  try {
+    const accepted = await firstAttempt(() => activities.sendMessage(conversationId, message(text)));
+    // PENDING: not listed yet, which is why a failed send cannot be checked right away.
+    await expect(
+      firstAttempt(() => activities.findSentMessage(conversationId, message(text))),
+    ).resolves.toBeNull();
 
-  const again = await retryAttempt(() => activities.sendMessage(conversationId, message(text)));
-  expect(again).toMatchObject({
-    outcome: 'adopted',
-    communicationId: expect.stringMatching(/^conv_communication_/) as string,
-  });
-  expect(emulator.summary().messagesSent).toBe(sentBefore);
-
-  // Another text in the same conversation is a different message: it is sent.
-  const other = await retryAttempt(() => activities.sendMessage(conversationId, message(`${text} (2)`)));
-  expect(other.outcome).toBe('sent');
+    const action = await firstAttempt(() => activities.getAction(conversationId, accepted.actionId));
+    expect(action.status).toBe('COMPLETED');
+    await expect(firstAttempt(() => activities.findSentMessage(conversationId, message(text)))).resolves.toBe(
+      action.related?.communicationId,
+    );
+    // Another text in the same conversation is a different message.
+    await expect(
+      firstAttempt(() => activities.findSentMessage(conversationId, message(`${text} (2)`))),
+    ).resolves.toBeNull();
+  } finally {
+    emulator.configure({ actionLatency: { polls: 0 } });
+  }
 });
 
-test('a send whose outcome is unknown fails non-retryably so the workflow looks for it instead', async () => {
+test('a send is made once per attempt and its failure carries the retry safety the workflow decides from', async () => {
   const conversationId = await newConversation();
   emulator.addFault({ kind: 'status', status: 500, times: 1, match: { method: 'POST', path: '/Actions$' } });
+  const before = emulator.summary();
+  const requests = (summary: EmulatorStateSummary) => [
+    summary.requests[`POST ${ACTIONS}`] ?? 0,
+    summary.requests[`GET ${COMMUNICATIONS}`] ?? 0,
+  ];
 
-  const error = await firstAttempt(() => activities.sendMessage(conversationId, message('hello'))).catch(
+  // Even as a retry attempt it does not look first: whether to send again is the workflow's call.
+  const error = await retryAttempt(() => activities.sendMessage(conversationId, message('hello'))).catch(
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(ApplicationFailure);
-  expect(error).toMatchObject({ type: 'MessageOutcomeUnknown', nonRetryable: true });
-  expect((error as ApplicationFailure).message).toMatch(
-    new RegExp(
-      `^SEND_MESSAGE in conversation ${conversationId} may have been applied \\(.*HTTP 500.*\\); not resending$`,
-    ),
-  );
+  expect(error).toMatchObject({ type: 'ServerError' });
+  expect((error as ApplicationFailure).details?.[0]).toMatchObject({
+    status: 500,
+    retrySafety: 'if-idempotent',
+  });
+  const [posts, looks] = requests(before);
+  expect(requests(emulator.summary())).toEqual([posts! + 1, looks]);
+  expect(emulator.summary().messagesSent).toBe(before.messagesSent);
 });
 
 test('configurations are found by display name within the store only', async () => {

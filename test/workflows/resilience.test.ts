@@ -3,16 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { progressQuery, type ProvisionProgress, type ProvisionStep } from '../../src/workflows/definitions';
 import type { provisionOrchestrator } from '../../src/workflows';
-import {
-  applicationFailureOf,
-  createTestBed,
-  failed,
-  provision,
-  provisionInput,
-  succeeded,
-  withRig,
-  type TestBed,
-} from './support';
+import { createTestBed, provision, provisionInput, succeeded, withRig, type TestBed } from './support';
 
 let bed: TestBed;
 beforeAll(async () => {
@@ -147,22 +138,6 @@ test('requests accepted but whose responses are lost create nothing twice and se
   expect(summary.requests['POST /v2/Conversations/{conversationId}/Actions']).toBe(1);
   expect(result.ids.communicationId).toMatch(/^conv_communication_/);
   expect(result.ids.actionId).toBeUndefined();
-});
-
-test('a SEND_MESSAGE whose outcome stays unknown is never resent: the step fails at the deadline', async () => {
-  const { outcome, summary } = await provision(
-    bed,
-    { faults: [{ kind: 'status', status: 500, times: 1, match: { method: 'POST', path: '/Actions$' } }] },
-    provisionInput({ polling: { operationDeadlineMs: 5 * 60_000 } }),
-  );
-  const failure = applicationFailureOf(failed(outcome), 'workflow');
-
-  expect(failure.type).toBe('OperationDeadlineExceeded');
-  expect(failure.message).toMatch(
-    /^message of an unconfirmed SEND_MESSAGE in conversation conv_conversation_\w+ still NOT_LISTED/,
-  );
-  expect(summary.requests['POST /v2/Conversations/{conversationId}/Actions']).toBe(1);
-  expect(summary.messagesSent).toBe(0);
 });
 
 test('a store adopted while still PROVISIONING (a rerun meets its display name) is awaited until ACTIVE', async () => {
