@@ -44,8 +44,7 @@ export function renderStepLines(progress: ProvisionProgress, nowMs: number): str
     const status = report?.status ?? 'pending';
     const head = `  ${SYMBOL[status]} ${step.padEnd(26)}${status.padEnd(9)}`;
     if (!report) return head.trimEnd();
-    const polls = `${report.polls} ${report.polls === 1 ? 'poll' : 'polls'}`;
-    return `${head} ${polls.padEnd(9)} ${formatDuration(elapsedOf(report, nowMs))}`;
+    return `${head} ${pollCount(report.polls).padEnd(9)} ${formatDuration(elapsedOf(report, nowMs))}`;
   });
   if (progress.stuckOperationId) lines.push(stuckLine(progress.stuckOperationId));
   return lines;
@@ -58,7 +57,11 @@ function stuckLine(operationId: string): string {
 /** One log line for a step whose status just changed. */
 export function renderStepChange(step: WorkingStep, report: StepReport): string {
   if (report.status === 'running') return `  ${step}: running`;
-  return `  ${step}: ${report.status} (${report.polls} polls, ${formatDuration(report.elapsedMs)})`;
+  return `  ${step}: ${report.status} (${pollCount(report.polls)}, ${formatDuration(report.elapsedMs)})`;
+}
+
+function pollCount(polls: number): string {
+  return `${polls} ${polls === 1 ? 'poll' : 'polls'}`;
 }
 
 export interface ProgressView {

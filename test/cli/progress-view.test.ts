@@ -79,10 +79,17 @@ test('the step log prints a line when a step starts or settles, never twice for 
       'await-memory-store': report('running', 0, 0),
     }),
   );
+  view.update(
+    progress({
+      'create-memory-store': report('done', 0, 450),
+      'await-memory-store': report('done', 1, 1200),
+    }),
+  );
   expect(chunks).toEqual([
     '  create-memory-store: running\n',
     '  create-memory-store: done (0 polls, 450ms)\n',
     '  await-memory-store: running\n',
+    '  await-memory-store: done (1 poll, 1.2s)\n',
   ]);
 });
 
