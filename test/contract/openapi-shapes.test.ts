@@ -1,4 +1,3 @@
-import type { RunningEmulator } from '../../src/emulator';
 import {
   CONFIGURATIONS_PATH,
   CONVERSATIONS_PATH,
@@ -9,13 +8,12 @@ import {
   type Reply,
   STORE_PATH,
   type StoreList,
-  type TestApi,
   configurationBody,
   createConfiguration,
   createConversation,
   createStore,
   sendMessageBody,
-  start,
+  useEmulator,
   uniqueName,
 } from '../emulator/support';
 import {
@@ -26,20 +24,7 @@ import {
   schemaErrors,
 } from './openapi';
 
-let emulator: RunningEmulator;
-let api: TestApi;
-
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.configure({
-    operationLatency: { ms: 0 },
-    actionLatency: { ms: 0 },
-    configurationRelatedId: true,
-    configurationResultId: false,
-  });
-});
+const { emulator, api } = useEmulator();
 
 /**
  * Checks a reply's body against the spec's schema for its status, and the headers the spec

@@ -1,22 +1,7 @@
-import type { EmulatorStateSummary, RunningEmulator } from '../../src/emulator';
-import {
-  type MemoryAccepted,
-  STORE_PATH,
-  type TestApi,
-  type TwilioErrorBody,
-  start,
-  uniqueName,
-} from './support';
+import type { EmulatorStateSummary } from '../../src/emulator';
+import { type MemoryAccepted, STORE_PATH, type TwilioErrorBody, useEmulator, uniqueName } from './support';
 
-let emulator: RunningEmulator;
-let api: TestApi;
-
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.configure({ operationLatency: { ms: 0 }, configurationRelatedId: true });
-});
+const { emulator, api } = useEmulator();
 
 /** The admin API needs no credentials. */
 const admin = (method: string, path: string, body?: unknown) =>

@@ -1,26 +1,16 @@
-import type { RunningEmulator } from '../../src/emulator';
 import {
   CONFIGURATIONS_PATH,
   type ConfigurationBody,
   type ConversationsAccepted,
-  type TestApi,
   type TwilioErrorBody,
   configurationBody,
   createConfiguration,
   createStore,
-  start,
+  useEmulator,
   expectBadRequest,
 } from './support';
 
-let emulator: RunningEmulator;
-let api: TestApi;
-
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.configure({ operationLatency: { ms: 0 }, actionLatency: { ms: 0 } });
-});
+const { emulator, api } = useEmulator();
 
 describe('configuration validation', () => {
   let storeId: string;

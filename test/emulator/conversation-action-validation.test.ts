@@ -1,25 +1,15 @@
-import type { RunningEmulator } from '../../src/emulator';
 import {
   CONVERSATIONS_PATH,
-  type TestApi,
   type TwilioErrorBody,
   createConfiguration,
   createConversation,
   createStore,
   sendMessageBody,
-  start,
+  useEmulator,
   expectBadRequest,
 } from './support';
 
-let emulator: RunningEmulator;
-let api: TestApi;
-
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.configure({ operationLatency: { ms: 0 }, actionLatency: { ms: 0 } });
-});
+const { emulator, api } = useEmulator();
 
 describe('conversation validation', () => {
   let configurationId: string;

@@ -1,4 +1,3 @@
-import type { RunningEmulator } from '../../src/emulator';
 import {
   CONVERSATIONS_PATH,
   type ActionBody,
@@ -6,23 +5,17 @@ import {
   type CommunicationList,
   type ConversationBody,
   type ConversationList,
-  type TestApi,
   createConfiguration,
   createConversation,
   createStore,
   sendMessageBody,
-  start,
+  useEmulator,
 } from './support';
 
-let emulator: RunningEmulator;
-let api: TestApi;
+const { emulator, api } = useEmulator();
 let configurationId: string;
 
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
 beforeEach(async () => {
-  emulator.reset();
-  emulator.configure({ operationLatency: { ms: 0 }, actionLatency: { ms: 0 } });
   configurationId = await createConfiguration(api, await createStore(api));
 });
 

@@ -1,4 +1,3 @@
-import type { RunningEmulator } from '../../src/emulator';
 import {
   CONFIGURATIONS_PATH,
   CONVERSATIONS_PATH,
@@ -7,7 +6,6 @@ import {
   type MemoryAccepted,
   STORE_PATH,
   type StoreBody,
-  type TestApi,
   type TwilioErrorBody,
   configurationBody,
   createConfiguration,
@@ -15,18 +13,11 @@ import {
   createStore,
   sendMessageBody,
   start,
+  useEmulator,
   uniqueName,
 } from './support';
 
-let emulator: RunningEmulator;
-let api: TestApi;
-
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.configure({ operationLatency: { ms: 0 }, actionLatency: { ms: 0 }, retryAfterSeconds: 1 });
-});
+const { emulator, api } = useEmulator();
 
 const createStoreRequest = () =>
   api.post<MemoryAccepted & TwilioErrorBody>(STORE_PATH, { displayName: uniqueName() });

@@ -1,29 +1,22 @@
-import type { RunningEmulator } from '../../src/emulator';
 import {
   CONFIGURATIONS_PATH,
   CONVERSATIONS_PATH,
   type ConversationsAccepted,
-  type TestApi,
   type TwilioErrorBody,
   configurationBody,
   createConfiguration,
   createConversation,
   createStore,
   newIdempotencyKey,
-  start,
+  useEmulator,
 } from './support';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let emulator: RunningEmulator;
-let api: TestApi;
+const { emulator, api } = useEmulator();
 let storeId: string;
 
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
 beforeEach(async () => {
-  emulator.reset();
-  emulator.configure({ operationLatency: { ms: 0 } });
   storeId = await createStore(api);
 });
 

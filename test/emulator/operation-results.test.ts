@@ -1,4 +1,3 @@
-import type { RunningEmulator } from '../../src/emulator';
 import {
   CONFIGURATIONS_PATH,
   type ConversationsAccepted,
@@ -6,28 +5,13 @@ import {
   type OperationBody,
   type Reply,
   STORE_PATH,
-  type TestApi,
   configurationBody,
   createStore,
-  start,
+  useEmulator,
   uniqueName,
 } from './support';
 
-let emulator: RunningEmulator;
-let api: TestApi;
-
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.configure({
-    operationLatency: { ms: 0 },
-    actionLatency: { ms: 0 },
-    retryAfterSeconds: 1,
-    configurationRelatedId: true,
-    configurationResultId: false,
-  });
-});
+const { emulator, api } = useEmulator();
 
 describe('configuration ID switches', () => {
   async function createAndSettle(): Promise<{

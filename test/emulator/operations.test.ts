@@ -1,5 +1,4 @@
 import { request } from 'node:http';
-import type { RunningEmulator } from '../../src/emulator';
 import {
   CONFIGURATIONS_PATH,
   CONVERSATIONS_PATH,
@@ -9,30 +8,15 @@ import {
   type Reply,
   STORE_PATH,
   type StoreBody,
-  type TestApi,
   configurationBody,
   createConfiguration,
   createConversation,
   createStore,
-  start,
+  useEmulator,
   uniqueName,
 } from './support';
 
-let emulator: RunningEmulator;
-let api: TestApi;
-
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.configure({
-    operationLatency: { ms: 0 },
-    actionLatency: { ms: 0 },
-    retryAfterSeconds: 1,
-    configurationRelatedId: true,
-    configurationResultId: false,
-  });
-});
+const { emulator, api } = useEmulator();
 
 function expectAcceptedHeaders(reply: Reply<{ statusUrl: string }>, version: 'v1' | 'v2'): void {
   expect(reply.status).toBe(202);

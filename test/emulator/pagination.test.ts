@@ -1,4 +1,3 @@
-import type { RunningEmulator } from '../../src/emulator';
 import {
   CONFIGURATIONS_PATH,
   CONVERSATIONS_PATH,
@@ -8,25 +7,16 @@ import {
   type ConversationsAccepted,
   STORE_PATH,
   type StoreList,
-  type TestApi,
   type TwilioErrorBody,
   configurationBody,
   createConfiguration,
   createConversation,
   createStore,
   sendMessageBody,
-  start,
+  useEmulator,
 } from './support';
 
-let emulator: RunningEmulator;
-let api: TestApi;
-
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.configure({ operationLatency: { ms: 0 }, actionLatency: { ms: 0 }, listingDelayReads: 0 });
-});
+const { emulator, api } = useEmulator();
 
 /** Follows nextToken from the first page; returns every page's items. */
 async function walk<T>(

@@ -1,23 +1,13 @@
-import type { RunningEmulator } from '../../src/emulator';
 import {
   type MemoryAccepted,
   STORE_PATH,
-  type TestApi,
   type TwilioErrorBody,
-  start,
+  useEmulator,
   uniqueName,
   expectBadRequest,
 } from './support';
 
-let emulator: RunningEmulator;
-let api: TestApi;
-
-beforeAll(async () => ({ emulator, api } = await start()));
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  emulator.configure({ operationLatency: { ms: 0 }, actionLatency: { ms: 0 } });
-});
+const { emulator, api } = useEmulator();
 
 describe('request bodies', () => {
   it('refuses a body that is not JSON, and a JSON body that is not an object', async () => {

@@ -123,8 +123,8 @@ export interface TestApi {
 }
 
 export function apiFor(emulator: Pick<RunningEmulator, 'url' | 'credentials'>): TestApi {
-  const { accountSid, authToken } = emulator.credentials;
   const call = async <T>(method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> => {
+    const { accountSid, authToken } = emulator.credentials;
     const headers: Record<string, string> = { ...options.headers };
     const auth = options.auth ?? [accountSid, authToken];
     if (auth) headers.authorization = `Basic ${Buffer.from(`${auth[0]}:${auth[1]}`).toString('base64')}`;
@@ -158,13 +158,67 @@ export function apiFor(emulator: Pick<RunningEmulator, 'url' | 'credentials'>): 
   };
 }
 
+/** How fast operations and actions settle; `resetToDefaults` puts both back. */
+export type Settling = Required<Pick<EmulatorOptions, 'operationLatency' | 'actionLatency'>>;
+
 /** Settles immediately unless a test says otherwise. */
-export const INSTANT: EmulatorOptions = { operationLatency: { ms: 0 }, actionLatency: { ms: 0 } };
+export const INSTANT: Settling = { operationLatency: { ms: 0 }, actionLatency: { ms: 0 } };
+
+/**
+ * Forgets every resource, operation, key and fault, and undoes whatever an earlier test changed
+ * with `configure()`: `settling` for the latencies, the documented defaults for Retry-After, the
+ * configuration ID switches and the listing delay.
+ * `reset()` alone keeps the options, so a test's `configure()` would leak into the next test.
+ */
+export function resetToDefaults(emulator: RunningEmulator, settling: Settling = INSTANT): void {
+  emulator.reset();
+  emulator.configure({
+    ...settling,
+    retryAfterSeconds: 1,
+    configurationRelatedId: true,
+    configurationResultId: false,
+    listingDelayReads: 0,
+  });
+}
 
 export async function start(
   options: EmulatorOptions = INSTANT,
 ): Promise<{ emulator: RunningEmulator; api: TestApi }> {
   const emulator = await startEmulator(options);
+  return { emulator, api: apiFor(emulator) };
+}
+
+/**
+ * One emulator for the whole test file: started (instant settling) before its first test, closed
+ * after its last, and `resetToDefaults` before each test. The `emulator` and `api` returned stand
+ * for it; use them inside hooks and tests, as they throw before it has started.
+ */
+export function useEmulator(): { emulator: RunningEmulator; api: TestApi } {
+  let started: RunningEmulator | undefined;
+  const current = (): RunningEmulator => {
+    if (!started) throw new Error('useEmulator: the emulator starts in beforeAll; use it in hooks and tests');
+    return started;
+  };
+  const emulator: RunningEmulator = {
+    get url() {
+      return current().url;
+    },
+    get credentials() {
+      return current().credentials;
+    },
+    summary: () => current().summary(),
+    addFault: (rule) => current().addFault(rule),
+    clearFaults: () => current().clearFaults(),
+    advanceClock: (ms) => current().advanceClock(ms),
+    configure: (options) => current().configure(options),
+    reset: () => current().reset(),
+    close: () => current().close(),
+  };
+  beforeAll(async () => {
+    started = await startEmulator(INSTANT);
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => resetToDefaults(emulator));
   return { emulator, api: apiFor(emulator) };
 }
 
