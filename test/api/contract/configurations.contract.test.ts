@@ -4,42 +4,19 @@ import { BadRequestError, ConflictError, NotFoundError, UnprocessableEntityError
 import {
   collect,
   configurationRequest,
+  createConfiguration,
+  createStore,
   failureOf,
   settle,
-  startEmulatorWithClient,
-  type EmulatorWithClient,
+  useEmulatorWithClient,
 } from '../support/emulator';
 
-let setup: EmulatorWithClient;
-beforeAll(async () => {
-  setup = await startEmulatorWithClient();
-});
-afterAll(() => setup.close());
-beforeEach(() => {
-  setup.emulator.reset();
-  setup.emulator.configure({ configurationRelatedId: true, configurationResultId: false });
-});
-
-async function newStore(displayName: string): Promise<string> {
-  const { client } = setup;
-  const accepted = await client.memory.createStore({ displayName });
-  return (await settle(() => client.memory.getOperation(accepted.operationId))).result!.id!;
-}
-
-/** Creates a configuration and waits for it; returns its ID from `related`. */
-async function newConfiguration(storeId: string, displayName: string): Promise<string> {
-  const { client } = setup;
-  const accepted = await client.configurations.create(configurationRequest(storeId, displayName), {
-    idempotencyKey: randomUUID(),
-  });
-  await settle(() => client.configurations.getOperation(accepted.operationId));
-  return accepted.related.configurationId!;
-}
+const setup = useEmulatorWithClient();
 
 describe('configurations', () => {
   it('creates with an Idempotency-Key: related.configurationId in the 202, no result.id when done', async () => {
     const { client, emulator } = setup;
-    const storeId = await newStore('config-store');
+    const storeId = await createStore(client, 'config-store');
     const request = {
       ...configurationRequest(storeId, 'Support config'),
       statusCallbacks: [{ url: 'https://example.com/status', method: 'POST' as const }],
@@ -73,7 +50,7 @@ describe('configurations', () => {
 
   it('replays the original 202 for the same key and body, and starts nothing new', async () => {
     const { client, emulator } = setup;
-    const storeId = await newStore('replay-store');
+    const storeId = await createStore(client, 'replay-store');
     const key = randomUUID();
     const first = await client.configurations.create(configurationRequest(storeId, 'replayed'), {
       idempotencyKey: key,
@@ -89,7 +66,7 @@ describe('configurations', () => {
 
   it('refuses the same key with a different body: 422, never retried', async () => {
     const { client } = setup;
-    const storeId = await newStore('reuse-store');
+    const storeId = await createStore(client, 'reuse-store');
     const key = randomUUID();
     await client.configurations.create(configurationRequest(storeId, 'first'), { idempotencyKey: key });
     const error = await failureOf(
@@ -102,10 +79,13 @@ describe('configurations', () => {
 
   it('lists across pages, filtered by memoryStoreId', async () => {
     const { client, emulator } = setup;
-    const [storeA, storeB] = [await newStore('store-a'), await newStore('store-b')];
+    const [storeA, storeB] = [await createStore(client, 'store-a'), await createStore(client, 'store-b')];
     const inA: string[] = [];
-    for (let i = 0; i < 5; i++) inA.push(await newConfiguration(storeA, `a-${i}`));
-    const inB = [await newConfiguration(storeB, 'b-0'), await newConfiguration(storeB, 'b-1')];
+    for (let i = 0; i < 5; i++) inA.push(await createConfiguration(client, storeA, `a-${i}`));
+    const inB = [
+      await createConfiguration(client, storeB, 'b-0'),
+      await createConfiguration(client, storeB, 'b-1'),
+    ];
 
     const listedA = await collect(client.configurations.list({ pageSize: 2, memoryStoreId: storeA }));
     expect(listedA.map((configuration) => configuration.id)).toEqual(inA);
@@ -118,8 +98,8 @@ describe('configurations', () => {
 
   it('updates with the current version, and refuses a stale one with 409', async () => {
     const { client } = setup;
-    const storeId = await newStore('update-store');
-    const id = await newConfiguration(storeId, 'to-update');
+    const storeId = await createStore(client, 'update-store');
+    const id = await createConfiguration(client, storeId, 'to-update');
     const update = { ...configurationRequest(storeId, 'to-update'), description: 'Updated', version: 1 };
     const accepted = await client.configurations.update(id, update, { idempotencyKey: randomUUID() });
     expect(accepted.related).toEqual({ configurationId: id });
@@ -140,7 +120,7 @@ describe('configurations', () => {
 
   it('deletes: 202, then the configuration is 404', async () => {
     const { client } = setup;
-    const id = await newConfiguration(await newStore('delete-store'), 'to-delete');
+    const id = await createConfiguration(client, await createStore(client, 'delete-store'), 'to-delete');
     const accepted = await client.configurations.delete(id, { idempotencyKey: randomUUID() });
     expect(accepted.related).toEqual({ configurationId: id });
     await settle(() => client.configurations.getOperation(accepted.operationId));
@@ -150,7 +130,7 @@ describe('configurations', () => {
 
   it('follows the switches: no related ID in the 202, result.id in the operation', async () => {
     const { client, emulator } = setup;
-    const storeId = await newStore('switch-store');
+    const storeId = await createStore(client, 'switch-store');
     emulator.configure({ configurationRelatedId: false, configurationResultId: true });
     const accepted = await client.configurations.create(configurationRequest(storeId, 'switched'), {
       idempotencyKey: randomUUID(),
@@ -173,7 +153,7 @@ describe('configurations', () => {
     ],
   ])('refuses %s with a 400 naming the field', async (_case, override, field) => {
     const { client, emulator } = setup;
-    const storeId = await newStore('validation-store');
+    const storeId = await createStore(client, 'validation-store');
     const error = await failureOf(
       client.configurations.create({ ...configurationRequest(storeId, 'bad'), ...override } as never, {
         idempotencyKey: randomUUID(),

@@ -3,30 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { NotFoundError, type Action, type SendMessageRequest } from '../../../src/api';
 import {
   collect,
-  configurationRequest,
+  createConfiguration,
+  createStore,
   failureOf,
   settle,
-  startEmulatorWithClient,
-  type EmulatorWithClient,
+  useEmulatorWithClient,
 } from '../support/emulator';
 
-let setup: EmulatorWithClient;
+const setup = useEmulatorWithClient();
 let configurationId: string;
 
-beforeAll(async () => {
-  setup = await startEmulatorWithClient();
-});
-afterAll(() => setup.close());
 beforeEach(async () => {
-  setup.emulator.reset();
   const { client } = setup;
-  const store = await client.memory.createStore({ displayName: 'conversations-store' });
-  const storeId = (await settle(() => client.memory.getOperation(store.operationId))).result!.id!;
-  const accepted = await client.configurations.create(configurationRequest(storeId, 'conversations'), {
-    idempotencyKey: randomUUID(),
-  });
-  await settle(() => client.configurations.getOperation(accepted.operationId));
-  configurationId = accepted.related.configurationId!;
+  const storeId = await createStore(client, 'conversations-store');
+  configurationId = await createConfiguration(client, storeId, 'conversations');
 });
 
 const AGENT = '+18005550100';

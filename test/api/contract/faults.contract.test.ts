@@ -15,29 +15,15 @@ import {
 import { startEmulator } from '../../../src/emulator';
 import {
   configurationRequest,
+  createStore,
   failureOf,
   settle,
-  startEmulatorWithClient,
-  type EmulatorWithClient,
+  useEmulatorWithClient,
 } from '../support/emulator';
 
-let setup: EmulatorWithClient;
-beforeAll(async () => {
-  setup = await startEmulatorWithClient();
-});
-afterAll(() => setup.close());
-beforeEach(() => {
-  setup.emulator.reset();
-  setup.emulator.configure({ retryAfterSeconds: 1 });
-});
+const setup = useEmulatorWithClient();
 
 const STORES_PATH = '^/v1/ControlPlane/Stores$';
-
-async function newStore(displayName: string): Promise<string> {
-  const { client } = setup;
-  const accepted = await client.memory.createStore({ displayName });
-  return (await settle(() => client.memory.getOperation(accepted.operationId))).result!.id!;
-}
 
 describe('status faults', () => {
   it('429 carries Retry-After as delay-seconds; the next request goes through', async () => {
@@ -110,7 +96,7 @@ describe('connection faults', () => {
 
   it('accept-then-drop, then a retry with the same Idempotency-Key gets the original 202', async () => {
     const { client, emulator } = setup;
-    const storeId = await newStore('retry-store');
+    const storeId = await createStore(client, 'retry-store');
     const key = randomUUID();
     const body = configurationRequest(storeId, 'dropped');
     emulator.addFault({
@@ -160,7 +146,7 @@ describe('operation faults', () => {
 
   it('a failed configuration operation carries an RFC 9457 error', async () => {
     const { client, emulator } = setup;
-    const storeId = await newStore('failing-config-store');
+    const storeId = await createStore(client, 'failing-config-store');
     emulator.addFault({
       kind: 'operation-fails',
       times: 1,

@@ -1,19 +1,8 @@
 /** The client against the real emulator: memory stores and their operations. */
 import { BadRequestError, ConflictError, NotFoundError } from '../../../src/api';
-import {
-  collect,
-  failureOf,
-  settle,
-  startEmulatorWithClient,
-  type EmulatorWithClient,
-} from '../support/emulator';
+import { collect, failureOf, settle, useEmulatorWithClient } from '../support/emulator';
 
-let setup: EmulatorWithClient;
-beforeAll(async () => {
-  setup = await startEmulatorWithClient();
-});
-afterAll(() => setup.close());
-beforeEach(() => setup.emulator.reset());
+const setup = useEmulatorWithClient();
 
 describe('memory stores', () => {
   it('creates a store: a 202 with every field, then PENDING, then COMPLETED with result.id', async () => {

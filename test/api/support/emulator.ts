@@ -1,6 +1,8 @@
 /** The real emulator on a free port, and a client pointed at it. */
+import { randomUUID } from 'node:crypto';
 import { OrchestratorClient, type ConfigurationRequest, type Operation } from '../../../src/api';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator';
+import { type Settling, resetToDefaults } from '../../emulator/support';
 
 export interface EmulatorWithClient {
   emulator: RunningEmulator;
@@ -12,7 +14,7 @@ export interface EmulatorWithClient {
  * Operations and actions settle on their second status read: the first poll sees PENDING, the
  * second the outcome, with no waiting on clocks.
  */
-export const SETTLE_ON_SECOND_READ: EmulatorOptions = {
+export const SETTLE_ON_SECOND_READ: Settling = {
   operationLatency: { polls: 2 },
   actionLatency: { polls: 2 },
 };
@@ -31,6 +33,32 @@ export async function startEmulatorWithClient(options: EmulatorOptions = {}): Pr
     close: async () => {
       await client.close();
       await emulator.close();
+    },
+  };
+}
+
+/**
+ * One emulator and client for the whole test file: started before its first test, closed after
+ * its last, and `resetToDefaults` (settling on the second read) before each test. Read `emulator`
+ * and `client` inside hooks and tests, as they throw before the emulator has started.
+ */
+export function useEmulatorWithClient(): Pick<EmulatorWithClient, 'emulator' | 'client'> {
+  let started: EmulatorWithClient | undefined;
+  const current = (): EmulatorWithClient => {
+    if (!started) throw new Error('useEmulatorWithClient: it starts in beforeAll; use it in hooks and tests');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startEmulatorWithClient();
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => resetToDefaults(current().emulator, SETTLE_ON_SECOND_READ));
+  return {
+    get emulator() {
+      return current().emulator;
+    },
+    get client() {
+      return current().client;
     },
   };
 }
@@ -57,6 +85,25 @@ export function configurationRequest(memoryStoreId: string, displayName: string)
     conversationGroupingType: 'GROUP_BY_PARTICIPANT_ADDRESSES',
     memoryStoreId,
   };
+}
+
+/** Creates a memory store and waits for its operation; returns the store's ID from `result`. */
+export async function createStore(client: OrchestratorClient, displayName: string): Promise<string> {
+  const accepted = await client.memory.createStore({ displayName });
+  return (await settle(() => client.memory.getOperation(accepted.operationId))).result!.id!;
+}
+
+/** Creates a configuration (with an Idempotency-Key) and waits for it; returns its ID from `related`. */
+export async function createConfiguration(
+  client: OrchestratorClient,
+  storeId: string,
+  displayName: string,
+): Promise<string> {
+  const accepted = await client.configurations.create(configurationRequest(storeId, displayName), {
+    idempotencyKey: randomUUID(),
+  });
+  await settle(() => client.configurations.getOperation(accepted.operationId));
+  return accepted.related.configurationId!;
 }
 
 /** Rejects with the error `promise` fails with; fails the test if it resolves. */
