@@ -4,7 +4,8 @@
  *
  * A conversation is created synchronously and listed at once, so a retry — which may follow an
  * attempt whose request was applied but whose response was lost (timeout, reset, 5xx, a worker
- * crash) — first looks for what that attempt created and adopts it.
+ * crash) — first looks for what that attempt created and adopts it. So does a first attempt when
+ * the workflow asks (`lookFirst: 'always'`): under a configuration an earlier run made.
  *
  * A message is listed only once its Action COMPLETES, so a look right after a failed send proves
  * nothing. `sendMessage` therefore just sends, once (its activity is never retried by Temporal);
@@ -23,9 +24,16 @@ import type {
 
 export interface ConversationCreation {
   conversationId: string;
-  /** True when a retry found the conversation an earlier attempt had created. */
+  /** True when the look found the conversation an earlier attempt or run had created. */
   adopted: boolean;
 }
+
+/**
+ * When to look for a conversation of the same name under the configuration before creating one:
+ * on a retry attempt only (the configuration is new, so only this activity's earlier attempt can
+ * have made one), or always (the configuration existed before this run).
+ */
+export type ConversationLookFirst = 'on-retry' | 'always';
 
 /** A SEND_MESSAGE the API accepted: its Action is PENDING. */
 export interface MessageAccepted {
@@ -56,6 +64,19 @@ function isSameMessage(communication: Communication, payload: SendMessageRequest
   return payload.to.every((wanted) => recipients.some((recipient) => sameEndpoint(recipient, wanted)));
 }
 
+/** The configuration's conversation of this name; the list cannot be filtered by either. */
+async function findConversation(
+  api: OrchestratorApi,
+  configurationId: string,
+  name: string,
+): Promise<string | undefined> {
+  for await (const conversation of api.conversations.list()) {
+    if (conversation.configurationId === configurationId && conversation.name === name)
+      return conversation.id;
+  }
+  return undefined;
+}
+
 async function findCommunication(
   api: OrchestratorApi,
   conversationId: string,
@@ -71,16 +92,11 @@ export function conversationActivities(api: OrchestratorApi) {
   return {
     async createConversation(
       request: CreateConversationRequest & { name: string },
+      lookFirst: ConversationLookFirst,
     ): Promise<ConversationCreation> {
-      if (isRetryAttempt()) {
-        for await (const conversation of api.conversations.list()) {
-          if (
-            conversation.configurationId === request.configurationId &&
-            conversation.name === request.name
-          ) {
-            return { conversationId: conversation.id, adopted: true };
-          }
-        }
+      if (lookFirst === 'always' || isRetryAttempt()) {
+        const earlier = await findConversation(api, request.configurationId, request.name);
+        if (earlier) return { conversationId: earlier, adopted: true };
       }
       const conversation = await api.conversations.create(request);
       return { conversationId: conversation.id, adopted: false };

@@ -1,5 +1,5 @@
 /**
- * The provisioning's activities: one API call each (plus the look-up a retry does before
+ * The provisioning's activities: one API call each (plus the look-up a retry or rerun does before
  * creating again), every API error translated into an `ApplicationFailure`. Built from a
  * client so the worker decides where credentials come from; workflows import only the type:
  *
@@ -21,6 +21,6 @@ export function createActivities(api: OrchestratorApi) {
 
 export type ProvisioningActivities = ReturnType<typeof createActivities>;
 export type { ConfigurationCandidate, ConfigurationCreation } from './configuration';
-export type { ConversationCreation, MessageAccepted } from './conversation';
+export type { ConversationCreation, ConversationLookFirst, MessageAccepted } from './conversation';
 export type { StoreCreation } from './memory-store';
 export { toApplicationFailure, type ApiFailureDetails } from './failures';

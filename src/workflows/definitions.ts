@@ -68,26 +68,49 @@ export interface ProvisionIds {
   communicationId?: string;
 }
 
+/**
+ * How a run came by a resource: it `created` it; it `adopted` one found by looking (by name, or
+ * a message by its text and recipients), made by an earlier attempt of this run or by an earlier
+ * run of the same provisioning; or the input `given` its ID.
+ */
+export type ResourceOrigin = 'created' | 'adopted' | 'given';
+
+/** The path a run took, resource by resource. The first message is `sent` by this run or `adopted`. */
+export interface ResourceOrigins {
+  memoryStore: ResourceOrigin;
+  configuration: Exclude<ResourceOrigin, 'given'>;
+  conversation: ResourceOrigin;
+  message: 'sent' | 'adopted';
+}
+
 export interface ProvisionProgress {
   step: ProvisionStep;
   ids: ProvisionIds;
   steps: Partial<Record<ProvisionStep, StepReport>>;
+  /** How each resource reached so far was obtained (the workflow's query always includes it). */
+  origins?: Partial<ResourceOrigins>;
   /** The operation that has been PENDING past the stuck threshold, if any. */
   stuckOperationId?: string;
 }
 
-/** Which source gave the configuration ID: the 202/operation `related`, the operation `result`, or a list. */
-export type ConfigurationIdSource = 'related' | 'result' | 'list';
+/**
+ * Which source gave the configuration ID: the 202/operation `related`, the operation `result`,
+ * a list after creating it, or the list before creating (`adopted`: the store pre-existed and
+ * already had a configuration of this displayName, so none was created).
+ */
+export type ConfigurationIdSource = 'related' | 'result' | 'list' | 'adopted';
 
 export interface ProvisionResult {
   /**
-   * `actionId` and `messageSid` are absent in one case: a retry found the message an earlier,
-   * ambiguous attempt had sent (the API cannot look Actions up by content); `communicationId`
-   * is then the proof that it was sent, once.
+   * `actionId` and `messageSid` are absent when the message was adopted, not sent: found in the
+   * conversation after an ambiguous send of this run, or before sending in a conversation an
+   * earlier run left (the API cannot look Actions up by content); `communicationId` is then the
+   * proof that it was sent, once.
    */
   ids: Required<Pick<ProvisionIds, 'memoryStoreId' | 'configurationId' | 'conversationId'>> &
     Pick<ProvisionIds, 'actionId' | 'messageSid' | 'communicationId'>;
   configurationIdResolvedBy: ConfigurationIdSource;
+  origins: ResourceOrigins;
   steps: Record<WorkingStep, StepReport>;
   /** Workflow time from start to completion. */
   totalElapsedMs: number;
@@ -99,7 +122,9 @@ export const progressQuery = defineQuery<ProvisionProgress>('progress');
  * Failure type of a provisioning whose first message may or may not have been delivered: a send
  * failed ambiguously (5xx, reset or timeout after sending, the activity timing out) and the
  * message was not listed in the conversation by the deadline. It is never resent; a person
- * checks the conversation named in the message.
+ * checks the conversation named in the message before running the provisioning again: a rerun
+ * looks for the message there and sends it only if it is not listed, and a send whose Action is
+ * still PENDING is not listed yet.
  */
 export const MESSAGE_OUTCOME_UNKNOWN = 'MessageOutcomeUnknown';
 

@@ -14,6 +14,12 @@
  *   never appears;
  * - refused (other 4xx): fail.
  *
+ * Before the first send, in a conversation this run did not create (adopted, or given in the
+ * input), it looks once for the same text to the same recipients: a rerun after a failure finds
+ * what the failed run delivered, and adopts it. A send of the failed run whose Action is still
+ * PENDING is not listed yet, so a rerun started that early sends again; which is why the
+ * MessageOutcomeUnknown failure asks a person to check the conversation before rerunning.
+ *
  * Bound: a wait between sends is never shorter than the polling policy's backoff (a Retry-After
  * only lengthens it) and no send is made at or past `operationDeadlineMs` after the first, so
  * there are at most `maxPollsBeforeDeadline(policy)` sends (82 with the defaults). Looking for an
@@ -31,33 +37,40 @@ import {
 import type { MessageAccepted } from '../activities';
 import type { ApiFailureDetails } from '../activities/failures';
 import type { SendMessageRequest } from '../api/types';
-import { MESSAGE_OUTCOME_UNKNOWN, MESSAGE_NOT_SENT } from './definitions';
+import { MESSAGE_OUTCOME_UNKNOWN, MESSAGE_NOT_SENT, type ResourceOrigins } from './definitions';
 import { formatDuration } from './format';
 import { OPERATION_DEADLINE_EXCEEDED } from './poll-operation';
 import { nextPollDelay } from './polling-policy';
 import type { ProvisionInput } from './provision-input';
-import { awaitStep, type StepContext } from './step-context';
+import { awaitStep, mayHoldEarlierWork, type Obtained, type StepContext } from './step-context';
 import { classifyAction } from './verdicts';
 
+/** Sends the first message, or adopts it when found already sent; says which. */
 export async function sendFirstMessage(
   message: ProvisionInput['message'],
-  conversationId: string,
+  conversation: Obtained,
   context: StepContext,
-): Promise<void> {
+): Promise<ResourceOrigins['message']> {
+  const conversationId = conversation.id;
   context.progress.begin('send-message');
   const request: SendMessageRequest = {
     type: 'SEND_MESSAGE',
     payload: { from: message.from, to: message.to, content: { text: message.text } },
   };
-  const sending = await sendOrFindMessage(request, conversationId, context);
+  const earlier = mayHoldEarlierWork(conversation)
+    ? await findEarlierMessage(request, conversation, context)
+    : undefined;
+  const sending = earlier ?? (await sendOrFindMessage(request, conversationId, context));
 
   context.progress.begin('await-message');
   if (sending.outcome === 'found') {
     context.progress.found({ communicationId: sending.communicationId });
-    return;
+    context.progress.obtained('message', 'adopted');
+    return 'adopted';
   }
   const { actionId } = sending;
   context.progress.found({ actionId, messageSid: sending.messageSid });
+  context.progress.obtained('message', 'sent');
   const { value: action } = await awaitStep(context, 'await-message', {
     subject: 'SEND_MESSAGE action',
     operationId: actionId,
@@ -71,16 +84,34 @@ export async function sendFirstMessage(
     messageSid: action.related?.messageSid,
     communicationId: action.related?.communicationId,
   });
+  return 'sent';
 }
 
 type Sending =
   | ({ outcome: 'sent' } & MessageAccepted)
-  /** An ambiguous send went out after all: the listed communication is the proof. */
+  /** Listed in the conversation (sent by an ambiguous send, or by an earlier run): the proof. */
   | { outcome: 'found'; communicationId: string };
 
 /** What follows a failed send. */
 type NextAfterFailedSend =
   { next: 'send-again'; retryAfterMs?: number } | { next: 'look-for-it' } | { next: 'fail' };
+
+/** The message, if already listed in a conversation this run did not create: one look. */
+async function findEarlierMessage(
+  request: SendMessageRequest,
+  conversation: Obtained,
+  context: StepContext,
+): Promise<Sending | undefined> {
+  const where = `${conversation.origin} conversation ${conversation.id}`;
+  const communicationId = await context
+    .activities(`look for the first message in ${where} before sending it`)
+    .findSentMessage(conversation.id, request);
+  if (!communicationId) return undefined;
+  log.info(
+    `The first message is already in ${where} (communication ${communicationId}); not sending it again`,
+  );
+  return { outcome: 'found', communicationId };
+}
 
 /** Sends until the API accepts the message, or until an attempt may have sent it: then looks. */
 async function sendOrFindMessage(
@@ -229,7 +260,8 @@ async function findUnconfirmedMessage(
         `the first message in conversation ${conversationId} may or may not have been delivered: its send ` +
         `failed ambiguously (${describeFailure(sendError)}) and it was not listed within the ` +
         `${formatDuration(context.policy.operationDeadlineMs)} deadline; not resending — ` +
-        `check conversation ${conversationId}`,
+        `check conversation ${conversationId} before running this provisioning again: a rerun ` +
+        'adopts the message if it is listed there by then, else sends it',
       details: [{ conversationId }],
       cause: error,
     });

@@ -14,6 +14,7 @@ import {
   type ProvisionIds,
   type ProvisionProgress,
   type ProvisionStep,
+  type ResourceOrigins,
   type StepReport,
   type WorkingStep,
 } from './definitions';
@@ -24,6 +25,7 @@ export class ProgressTracker {
   private readonly steps: Partial<Record<WorkingStep, StepReport>> = {};
   private stuckOperationId?: string;
   readonly ids: ProvisionIds = {};
+  readonly origins: Partial<ResourceOrigins> = {};
   /** IDs already written to search attributes. */
   private readonly published: ProvisionIds = {};
 
@@ -39,7 +41,7 @@ export class ProgressTracker {
     this.publish(step);
   }
 
-  /** Marks steps the input made unnecessary (an existing store or conversation). */
+  /** Marks steps made unnecessary by the input (an existing store or conversation) or by adopting. */
   skip(...steps: WorkingStep[]): void {
     for (const step of steps)
       this.steps[step] = { status: 'skipped', polls: 0, startedAt: Date.now(), elapsedMs: 0 };
@@ -65,6 +67,12 @@ export class ProgressTracker {
     this.render();
   }
 
+  /** How a resource was obtained (see `ResourceOrigin`); the query and the current details show it. */
+  obtained<R extends keyof ResourceOrigins>(resource: R, origin: ResourceOrigins[R]): void {
+    this.origins[resource] = origin;
+    this.render();
+  }
+
   /** Ends the run; every working step has run or was skipped by now. */
   complete(): Record<WorkingStep, StepReport> {
     this.finishRunning('done');
@@ -80,7 +88,12 @@ export class ProgressTracker {
   }
 
   snapshot(): ProvisionProgress {
-    const progress: ProvisionProgress = { step: this.step, ids: { ...this.ids }, steps: this.reports() };
+    const progress: ProvisionProgress = {
+      step: this.step,
+      ids: { ...this.ids },
+      steps: this.reports(),
+      origins: { ...this.origins },
+    };
     if (this.stuckOperationId) progress.stuckOperationId = this.stuckOperationId;
     return progress;
   }
@@ -126,6 +139,7 @@ export class ProgressTracker {
         `| ${step} | ${report.status} | ${report.polls} | ${formatDuration(report.elapsedMs)} |`,
     );
     const ids = Object.entries(this.ids).map(([name, id]) => `- ${name}: \`${String(id)}\``);
+    const origins = Object.entries(this.origins).map(([resource, origin]) => `- ${resource}: ${origin}`);
     const stuck = this.stuckOperationId
       ? [
           '',
@@ -144,6 +158,7 @@ export class ProgressTracker {
         ...rows,
         '',
         ...(ids.length ? ['**IDs**', ...ids] : []),
+        ...(origins.length ? ['', '**Origins**', ...origins] : []),
       ].join('\n'),
     );
   }

@@ -1,6 +1,8 @@
 /**
  * `provisionOrchestrator`: create a memory store, a configuration on it, a conversation under
  * the configuration, and send its first message — each async step awaited with durable timers.
+ * What an earlier attempt or run already made is adopted instead of made twice (see
+ * ./setup-steps); the result says, resource by resource, which path was taken.
  *
  * Deterministic: no I/O here. Activities make the API calls (src/activities), the poll loop
  * waits (./poll-operation), the tracker reports progress (./progress), and the steps live in
@@ -82,20 +84,31 @@ export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<P
   const configurationIdempotencyKey = uuid4();
 
   try {
-    const memoryStoreId = await provisionMemoryStore(input.memoryStore, context);
-    const { configurationId, resolvedBy } = await provisionConfiguration(
+    const store = await provisionMemoryStore(input.memoryStore, context);
+    const configuration = await provisionConfiguration(
       input.configuration,
-      memoryStoreId,
+      store,
       configurationIdempotencyKey,
       context,
     );
-    const conversationId = await provisionConversation(input.conversation, configurationId, context);
-    await sendFirstMessage(input.message, conversationId, context);
+    const conversation = await provisionConversation(input.conversation, configuration, context);
+    const message = await sendFirstMessage(input.message, conversation, context);
 
     const steps = progress.complete();
     return {
-      ids: { ...progress.ids, memoryStoreId, configurationId, conversationId },
-      configurationIdResolvedBy: resolvedBy,
+      ids: {
+        ...progress.ids,
+        memoryStoreId: store.id,
+        configurationId: configuration.id,
+        conversationId: conversation.id,
+      },
+      configurationIdResolvedBy: configuration.resolvedBy,
+      origins: {
+        memoryStore: store.origin,
+        configuration: configuration.origin,
+        conversation: conversation.origin,
+        message,
+      },
       steps,
       totalElapsedMs: Date.now() - startedAt,
     };

@@ -80,16 +80,22 @@ function classifyCandidates(
 ): PollVerdict {
   if (candidates.length === 0) return { state: 'pending', status: 'NOT_LISTED' };
   if (candidates.length === 1) return { state: 'done' };
+  return { state: 'failed', failure: ambiguousConfiguration(candidates, displayName, storeId) };
+}
+
+/** Two or more configurations of one store share the display name that identifies this provisioning's. */
+export function ambiguousConfiguration(
+  candidates: ConfigurationCandidate[],
+  displayName: string,
+  storeId: string,
+): ApplicationFailure {
   const ids = candidates.map((c) => c.id);
-  return {
-    state: 'failed',
-    failure: ApplicationFailure.create({
-      type: 'AmbiguousConfiguration',
-      nonRetryable: true,
-      message:
-        `${candidates.length} configurations named "${displayName}" use store ${storeId} (${ids.join(', ')}); ` +
-        'cannot tell which one this provisioning created: delete the extra ones or choose another displayName',
-      details: [{ displayName, memoryStoreId: storeId, candidates }],
-    }),
-  };
+  return ApplicationFailure.create({
+    type: 'AmbiguousConfiguration',
+    nonRetryable: true,
+    message:
+      `${candidates.length} configurations named "${displayName}" use store ${storeId} (${ids.join(', ')}); ` +
+      "cannot tell which one is this provisioning's: delete the extra ones or choose another displayName",
+    details: [{ displayName, memoryStoreId: storeId, candidates }],
+  });
 }

@@ -3,7 +3,7 @@
  * activities (each call with its own summary for the Web UI).
  */
 import type { ProvisioningActivities } from '../activities';
-import type { WorkingStep } from './definitions';
+import type { ResourceOrigin, WorkingStep } from './definitions';
 import { pollUntilSettled, type PollOutcome, type PollSpec } from './poll-operation';
 import type { PollingPolicy } from './polling-policy';
 import type { ProgressTracker } from './progress';
@@ -19,6 +19,22 @@ export interface StepContext {
   progress: ProgressTracker;
   /** The activities, with a one-line summary the Web UI shows for the call. */
   activities(summary: string, profile?: ActivityProfile): ProvisioningActivities;
+}
+
+/** A resource a step obtained, and how. */
+export interface Obtained {
+  id: string;
+  origin: ResourceOrigin;
+}
+
+/**
+ * Reconcile before creating: what belongs under `parent` may already exist — from an earlier
+ * run of this provisioning (a failed one may be started again under the same identity) or from
+ * whoever else uses a store or conversation the input names — unless this run created the
+ * parent, which is then new and empty: looking under it would only cost history.
+ */
+export function mayHoldEarlierWork(parent: Obtained): boolean {
+  return parent.origin !== 'created';
 }
 
 /** Polls for `step` with the context's policy, reporting each poll and a stuck operation. */

@@ -60,10 +60,13 @@ async function newConversation(): Promise<string> {
   );
   await firstAttempt(() => activities.getConfigurationOperation(config.operationId));
   const conversation = await firstAttempt(() =>
-    activities.createConversation({
-      configurationId: config.configurationId!,
-      name: `conversation ${unique()}`,
-    }),
+    activities.createConversation(
+      {
+        configurationId: config.configurationId!,
+        name: `conversation ${unique()}`,
+      },
+      'on-retry',
+    ),
   );
   return conversation.conversationId;
 }
@@ -99,15 +102,41 @@ test('a retried conversation create finds the conversation of the same name unde
   const request = { configurationId: conversation.configurationId, name: conversation.name! };
   const before = emulator.summary().conversations;
 
-  await expect(retryAttempt(() => activities.createConversation(request))).resolves.toEqual({
+  await expect(retryAttempt(() => activities.createConversation(request, 'on-retry'))).resolves.toEqual({
     conversationId,
     adopted: true,
   });
   expect(emulator.summary().conversations).toBe(before);
-  // A first attempt does not look: a provisioning may want a second conversation of that name.
-  await expect(firstAttempt(() => activities.createConversation(request))).resolves.toMatchObject({
-    adopted: false,
+  // A first attempt under a configuration this run created does not look: nothing can be there yet.
+  await expect(firstAttempt(() => activities.createConversation(request, 'on-retry'))).resolves.toMatchObject(
+    { adopted: false },
+  );
+  expect(emulator.summary().conversations).toBe(before + 1);
+});
+
+test('asked to look first, even a first attempt adopts the namesake instead of creating', async () => {
+  const conversationId = await newConversation();
+  const conversation = await api.conversations.get(conversationId);
+  const elsewhere = await api.conversations.get(await newConversation());
+  const request = { configurationId: conversation.configurationId, name: conversation.name! };
+  const before = emulator.summary().conversations;
+
+  await expect(firstAttempt(() => activities.createConversation(request, 'always'))).resolves.toEqual({
+    conversationId,
+    adopted: true,
   });
+  expect(emulator.summary().conversations).toBe(before);
+  // The same name under another configuration, or another name under this one: not a match.
+  const misses = [
+    { ...request, configurationId: elsewhere.configurationId },
+    { ...request, name: `${request.name} (2)` },
+  ];
+  for (const miss of misses) {
+    const creation = await firstAttempt(() => activities.createConversation(miss, 'always'));
+    expect(creation.adopted).toBe(false);
+    expect(creation.conversationId).not.toBe(conversationId);
+  }
+  expect(emulator.summary().conversations).toBe(before + 2);
 });
 
 test('the sent message is found by its text and recipients once its Action completes', async () => {

@@ -10,6 +10,7 @@ import {
   provision,
   provisionInput,
   succeeded,
+  withApiOverrides,
   type Rig,
   type TestBed,
 } from './support';
@@ -55,7 +56,8 @@ test('without related or result ID, the configuration is found by listing the st
   expect(others).toHaveLength(120);
   expect(others).not.toContain(result.ids.configurationId);
   expect(result.steps['resolve-configuration-id'].polls).toBe(1);
-  expect(summary.requests[LIST_CALLS]).toBe(3);
+  // Three pages looked through before creating (the store existed before the run), three after.
+  expect(summary.requests[LIST_CALLS]).toBe(6);
   expect(summary.configurations).toBe(121);
 });
 
@@ -91,14 +93,24 @@ test('a configuration that never appears fails after the bounded listing, naming
   expect(summary.requests[LIST_CALLS]).toBeGreaterThan(3);
 });
 
-test('two configurations with the display name are a non-retryable failure naming both', async () => {
+test('a namesake created at the same moment makes the listing ambiguous: a non-retryable failure naming both', async () => {
   let namesake = '';
   const input = provisionInput();
-  const { outcome } = await provision(bed, NO_ID_FROM_OPERATION, async (rig: Rig) => {
-    const existingStoreId = await createStoreDirectly(rig, `shared-${randomUUID().slice(0, 8)}`);
-    namesake = await createConfigurationDirectly(rig, existingStoreId, input.configuration.displayName);
-    return { ...input, memoryStore: { existingStoreId } };
-  });
+  const { outcome } = await provision(
+    bed,
+    {
+      ...NO_ID_FROM_OPERATION,
+      // Someone else creates a configuration of the same name on the store just before ours.
+      interceptApi: (api) =>
+        withApiOverrides(api, 'configurations', {
+          create: async (body, options) => {
+            namesake ||= await createConfigurationDirectly({ api }, body.memoryStoreId, body.displayName);
+            return api.configurations.create(body, options);
+          },
+        }),
+    },
+    input,
+  );
   const failure = applicationFailureOf(failed(outcome), 'workflow');
 
   expect(failure.type).toBe('AmbiguousConfiguration');

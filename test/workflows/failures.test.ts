@@ -85,7 +85,9 @@ test('a 4xx is not retried and says what to check', async () => {
   expect(failure.nonRetryable).toBe(true);
   expect(failure.message).toContain('HTTP 404');
   expect(failure.message).toContain('the resource does not exist');
-  expect(summary.requests['POST /v2/Conversations/{conversationId}/Actions']).toBe(1);
+  // The 404 came from looking for the message in the given conversation, once; nothing was sent.
+  expect(summary.requests['GET /v2/Conversations/{conversationId}/Communications']).toBe(1);
+  expect(summary.requests['POST /v2/Conversations/{conversationId}/Actions']).toBeUndefined();
 });
 
 test('a stuck operation is flagged after 3 minutes, then fails at the deadline naming its ID', async () => {

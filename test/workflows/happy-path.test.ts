@@ -57,6 +57,13 @@ test('provisions store, configuration, conversation and first message, and repor
   expect(ids.messageSid).toMatch(/^SM/);
   expect(ids.communicationId).toMatch(/^conv_communication_/);
   expect(result.configurationIdResolvedBy).toBe('related');
+  // A fresh store: nothing to look for under it, so nothing was looked for (see the history size below).
+  expect(result.origins).toEqual({
+    memoryStore: 'created',
+    configuration: 'created',
+    conversation: 'created',
+    message: 'sent',
+  });
   expect(Object.keys(result.steps)).toEqual([...PROVISION_STEPS]);
   for (const step of PROVISION_STEPS) expect(result.steps[step].status).toBe('done');
   expect(result.steps['await-memory-store'].polls).toBe(1);

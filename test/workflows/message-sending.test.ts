@@ -164,7 +164,8 @@ test.each([
       new RegExp(
         `^the first message in conversation ${conversationId} may or may not have been delivered: its send ` +
           `failed ambiguously \\(.+\\) and it was not listed within the 5m deadline; not resending — ` +
-          `check conversation ${conversationId}$`,
+          `check conversation ${conversationId} before running this provisioning again: a rerun adopts ` +
+          'the message if it is listed there by then, else sends it$',
       ),
     );
     expect(conversationId).toMatch(/^conv_conversation_/);

@@ -219,19 +219,30 @@ export async function provision(
   });
 }
 
-/** `api` with its SEND_MESSAGE POST replaced by `create`; every other call goes through unchanged. */
-export function withSendMessage(
+type ApiGroup = Exclude<keyof OrchestratorApi, 'getOperationByUrl'>;
+
+/** `api` with some methods of one group replaced; every other call goes through unchanged. */
+export function withApiOverrides<G extends ApiGroup>(
   api: OrchestratorApi,
-  create: OrchestratorApi['actions']['create'],
+  group: G,
+  overrides: Partial<OrchestratorApi[G]>,
 ): OrchestratorApi {
   return new Proxy(api, {
     get(target, key) {
-      if (key === 'actions') return { ...target.actions, create };
+      if (key === group) return { ...target[group], ...overrides };
       const value: unknown = Reflect.get(target, key);
       // Bound: the client's methods use private fields, which a proxy as `this` does not have.
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** `api` with its SEND_MESSAGE POST replaced by `create`. */
+export function withSendMessage(
+  api: OrchestratorApi,
+  create: OrchestratorApi['actions']['create'],
+): OrchestratorApi {
+  return withApiOverrides(api, 'actions', { create });
 }
 
 /** The result of a provisioning that must succeed (fails the test with the cause otherwise). */
@@ -266,7 +277,7 @@ export async function createStoreDirectly(rig: Rig, displayName: string): Promis
 
 /** A configuration created straight through the API, e.g. a namesake of the workflow's. */
 export async function createConfigurationDirectly(
-  rig: Rig,
+  rig: { api: OrchestratorApi },
   memoryStoreId: string,
   displayName: string,
 ): Promise<string> {
