@@ -6,7 +6,13 @@
  * making any of it twice. Runs are started the way backend code starts them: `startProvisioning`.
  */
 import { randomUUID } from 'node:crypto';
-import { awaitProvisioning, startProvisioning, type StartedProvisioning } from '../../src/client';
+import {
+  awaitProvisioning,
+  getProgress,
+  startProvisioning,
+  type StartedProvisioning,
+} from '../../src/client';
+import type { ProvisionProgress } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
 import {
   applicationFailureOf,
@@ -35,20 +41,23 @@ const SEND = 'POST /v2/Conversations/{conversationId}/Actions';
 const CONFIGURATION_POSTS = 'POST /v2/ControlPlane/Configurations';
 const ONE_OF_EACH = { stores: 1, configurations: 1, conversations: 1 };
 
-/** Starts `input` through the client (workflow ID from its identity) and runs a worker until it ends. */
+/**
+ * Starts `input` through the client (workflow ID from its identity) and runs a worker until it
+ * ends; its last progress is read while the worker still answers queries.
+ */
 async function runThroughClient(
   rig: Rig,
   input: ProvisionInput,
-): Promise<{ outcome: Outcome; run: StartedProvisioning }> {
+): Promise<{ outcome: Outcome; run: StartedProvisioning; progress: ProvisionProgress }> {
   const worker = await rig.newWorker();
   const run = await startProvisioning(bed.env.client, input, { taskQueue: rig.taskQueue });
-  const outcome = await worker.runUntil(
-    awaitProvisioning(run).then(
+  return worker.runUntil(async () => {
+    const outcome = await awaitProvisioning(run).then(
       (result): Outcome => ({ ok: true, result }),
       (error: unknown): Outcome => ({ ok: false, error }),
-    ),
-  );
-  return { outcome, run };
+    );
+    return { outcome, run, progress: await getProgress(run) };
+  });
 }
 
 test('a rerun after the message action FAILED adopts store, configuration and conversation, and sends once', async () => {
@@ -79,6 +88,7 @@ test('a rerun after the message action FAILED adopts store, configuration and co
       conversation: 'adopted',
       message: 'sent',
     });
+    expect(second.progress.origins).toEqual(result.origins);
     expect(result.configurationIdResolvedBy).toBe('adopted');
     expect(result.steps['await-configuration'].status).toBe('skipped');
     expect(result.steps['resolve-configuration-id'].status).toBe('skipped');
