@@ -135,7 +135,11 @@ test('a provisioning that failed is started afresh under the same identity', asy
   const retried = await start(input);
   expect(retried.workflowId).toBe(failed.workflowId);
   expect(retried.firstExecutionRunId).not.toBe(failed.firstExecutionRunId);
-  await expect(awaitProvisioning(retried)).resolves.toMatchObject({ configurationIdResolvedBy: 'related' });
+  // The rerun finds what the failed run created instead of creating it again.
+  await expect(awaitProvisioning(retried)).resolves.toMatchObject({
+    configurationIdResolvedBy: 'adopted',
+    origins: { memoryStore: 'adopted', configuration: 'adopted', conversation: 'adopted', message: 'sent' },
+  });
 });
 
 test('invalid input is refused before anything starts, naming each field and rule', async () => {
