@@ -28,7 +28,9 @@ const ADVICE_BY_STATUS: Readonly<Record<number, string>> = {
 
 /**
  * Translates an error thrown by the API client:
- * - 429/503 (`after-delay`): retryable, after the server's Retry-After (`nextRetryDelay`);
+ * - 429/503 (`after-delay`): retryable, after the server's Retry-After (`nextRetryDelay`) when it
+ *   asked for a wait; `Retry-After: 0` (or an HTTP-date already past) leaves the retry policy's
+ *   backoff to space the attempts;
  * - other 4xx and malformed responses (`never`): non-retryable, with a message a person can act on;
  * - not sent (`safe`) or maybe applied (`if-idempotent`: other 5xx, reset, timeout): retryable.
  *   The latter is safe for every activity Temporal retries: each either sends an Idempotency-Key
@@ -56,7 +58,7 @@ export function toApplicationFailure(error: unknown): unknown {
       return ApplicationFailure.create({
         ...base,
         message: error.message,
-        nextRetryDelay: error.retryAfterMs,
+        nextRetryDelay: positiveDelay(error.retryAfterMs),
       });
     case 'safe':
     case 'if-idempotent':
@@ -64,6 +66,14 @@ export function toApplicationFailure(error: unknown): unknown {
     case 'never':
       return ApplicationFailure.create({ ...base, message: actionableMessage(error), nonRetryable: true });
   }
+}
+
+/**
+ * A zero `nextRetryDelay` reaches the server as a zero duration, and a real server then fails the
+ * activity at once (retry state TIMEOUT) instead of retrying it.
+ */
+function positiveDelay(retryAfterMs: number | undefined): number | undefined {
+  return retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined;
 }
 
 function actionableMessage(error: OrchestratorApiError): string {

@@ -37,6 +37,22 @@ test('429 and 503 are retried after the Retry-After the server sent', () => {
   expect(unavailable.nextRetryDelay).toBeUndefined();
 });
 
+test('a 429 or 503 whose Retry-After asks for no wait leaves the delay to the retry policy', () => {
+  // `Retry-After: 0`, or an HTTP-date already past: a zero nextRetryDelay would fail the activity
+  // at once on a real server (retry state TIMEOUT) instead of retrying it.
+  const noWait = { retrySafety: 'after-delay', retryAfterMs: 0 } as const;
+  for (const error of [
+    new RateLimitError('HTTP 429', details({ ...noWait, status: 429 })),
+    new ServiceUnavailableError('HTTP 503', details({ ...noWait, status: 503 })),
+  ]) {
+    const failure = translated(error);
+    expect(failure).toMatchObject({ nonRetryable: false });
+    expect(failure.nextRetryDelay).toBeUndefined();
+    // The workflow still reads what the server said.
+    expect(failure.details?.[0]).toMatchObject({ retryAfterMs: 0 });
+  }
+});
+
 test('a refused request is not retried, and the message says what to fix and where to read more', () => {
   const failure = translated(
     new BadRequestError(

@@ -142,6 +142,21 @@ test('a provisioning that failed is started afresh under the same identity', asy
   });
 });
 
+test('a 429 whose Retry-After is 0 is retried after the backoff on a real server', async () => {
+  stack.emulator.addFault({
+    kind: 'status',
+    status: 429,
+    retryAfter: 0,
+    times: 2,
+    match: { method: 'POST', path: '^/v2/Conversations$' },
+  });
+  const result = await awaitProvisioning(await start());
+
+  expect(result.origins.conversation).toBe('created');
+  expect(stack.emulator.summary()).toMatchObject({ conversations: 1, messagesSent: 1 });
+  expect(stack.emulator.summary().requests['POST /v2/Conversations']).toBe(3);
+});
+
 test('invalid input is refused before anything starts, naming each field and rule', async () => {
   const input = e2eInput();
   const bad = {

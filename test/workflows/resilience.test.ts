@@ -39,6 +39,30 @@ test('each retry after a 429 waits the Retry-After the server asked for, not the
   expect(result.steps['create-memory-store'].elapsedMs).toBeLessThan(35_000);
 });
 
+test('a 429 whose Retry-After is 0 is retried after the backoff, and the provisioning completes', async () => {
+  const { outcome, summary } = await provision(
+    bed,
+    {
+      faults: [
+        {
+          kind: 'status',
+          status: 429,
+          retryAfter: 0,
+          times: 2,
+          match: { method: 'POST', path: '^/v2/Conversations$' },
+        },
+      ],
+    },
+    provisionInput(),
+  );
+  const result = succeeded(outcome);
+
+  expect(summary).toMatchObject(ONE_OF_EACH);
+  expect(summary.requests['POST /v2/Conversations']).toBe(3);
+  // No wait asked for: the retry policy's backoff (1 s, then 2 s) spaced the attempts.
+  expect(result.steps['create-conversation'].elapsedMs).toBeGreaterThanOrEqual(3_000);
+});
+
 test('a 429 storm over every call is ridden out without duplicates', async () => {
   const { outcome, summary } = await provision(
     bed,
