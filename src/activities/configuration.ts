@@ -3,6 +3,7 @@
  * every retry of the activity is the same logical request to the API.
  */
 import type { ConfigurationRequest, Operation, OrchestratorApi } from '../api/types';
+import { withinAttempt } from './within-attempt';
 
 export interface ConfigurationCreation {
   operationId: string;
@@ -22,7 +23,7 @@ export function configurationActivities(api: OrchestratorApi) {
       request: ConfigurationRequest,
       idempotencyKey: string,
     ): Promise<ConfigurationCreation> {
-      const accepted = await api.configurations.create(request, { idempotencyKey });
+      const accepted = await api.configurations.create(request, { ...withinAttempt(), idempotencyKey });
       return {
         operationId: accepted.operationId,
         retryAfterMs: accepted.retryAfterMs,
@@ -31,7 +32,7 @@ export function configurationActivities(api: OrchestratorApi) {
     },
 
     async getConfigurationOperation(operationId: string): Promise<Operation> {
-      return api.configurations.getOperation(operationId);
+      return api.configurations.getOperation(operationId, withinAttempt());
     },
 
     /** Every configuration of the store with this display name, across all pages. */
@@ -40,7 +41,7 @@ export function configurationActivities(api: OrchestratorApi) {
       displayName: string,
     ): Promise<ConfigurationCandidate[]> {
       const matches: ConfigurationCandidate[] = [];
-      for await (const configuration of api.configurations.list({ memoryStoreId })) {
+      for await (const configuration of api.configurations.list({ ...withinAttempt(), memoryStoreId })) {
         // The filter is the server's; checking it again costs nothing and guards a server that ignores it.
         if (configuration.displayName === displayName && configuration.memoryStoreId === memoryStoreId) {
           matches.push({ id: configuration.id, createdAt: configuration.createdAt });

@@ -7,6 +7,17 @@
  * crash) — first looks for what that attempt created and adopts it. So does a first attempt when
  * the workflow asks (`lookFirst: 'always'`): under a configuration an earlier run made.
  *
+ * The look sees only what the server has applied, and the retry must not run alongside the POST
+ * of the attempt before it: every request of an attempt ends within it (./within-attempt: a third
+ * of the attempt's timeout, and aborted with the activity). What remains open, and cannot be
+ * closed without an Idempotency-Key, leaves two conversations of the same name (a later look
+ * adopts the first listed):
+ * - a server that applies the POST after the client gave up on it (timeout or abort) and after
+ *   the retry looked, at least a second of backoff later;
+ * - an attempt whose look took long (many pages, each up to the request timeout) and whose POST
+ *   went out late: Temporal may time the attempt out, and start the retry, while that POST is
+ *   still in flight.
+ *
  * A message is listed only once its Action COMPLETES, so a look right after a failed send proves
  * nothing. `sendMessage` therefore just sends, once (its activity is never retried by Temporal);
  * the workflow, which knows how the attempt failed, decides whether to send again or to keep
@@ -19,8 +30,10 @@ import type {
   CreateConversationRequest,
   MessageEndpoint,
   OrchestratorApi,
+  RequestOptions,
   SendMessageRequest,
 } from '../api/types';
+import { withinAttempt } from './within-attempt';
 
 export interface ConversationCreation {
   conversationId: string;
@@ -69,8 +82,9 @@ async function findConversation(
   api: OrchestratorApi,
   configurationId: string,
   name: string,
+  options: RequestOptions,
 ): Promise<string | undefined> {
-  for await (const conversation of api.conversations.list()) {
+  for await (const conversation of api.conversations.list(options)) {
     if (conversation.configurationId === configurationId && conversation.name === name)
       return conversation.id;
   }
@@ -81,8 +95,9 @@ async function findCommunication(
   api: OrchestratorApi,
   conversationId: string,
   payload: SendMessageRequest['payload'],
+  options: RequestOptions,
 ): Promise<string | undefined> {
-  for await (const communication of api.conversations.listCommunications(conversationId)) {
+  for await (const communication of api.conversations.listCommunications(conversationId, options)) {
     if (isSameMessage(communication, payload)) return communication.id;
   }
   return undefined;
@@ -94,11 +109,12 @@ export function conversationActivities(api: OrchestratorApi) {
       request: CreateConversationRequest & { name: string },
       lookFirst: ConversationLookFirst,
     ): Promise<ConversationCreation> {
+      const options = withinAttempt();
       if (lookFirst === 'always' || isRetryAttempt()) {
-        const earlier = await findConversation(api, request.configurationId, request.name);
+        const earlier = await findConversation(api, request.configurationId, request.name, options);
         if (earlier) return { conversationId: earlier, adopted: true };
       }
-      const conversation = await api.conversations.create(request);
+      const conversation = await api.conversations.create(request, options);
       return { conversationId: conversation.id, adopted: false };
     },
 
@@ -107,7 +123,7 @@ export function conversationActivities(api: OrchestratorApi) {
      * send depends on the `retrySafety` its `ApplicationFailure` carries (../workflows/message-steps).
      */
     async sendMessage(conversationId: string, request: SendMessageRequest): Promise<MessageAccepted> {
-      const action = await api.actions.create(conversationId, request);
+      const action = await api.actions.create(conversationId, request, withinAttempt());
       return {
         actionId: action.id,
         messageSid: action.related?.messageSid,
@@ -117,11 +133,11 @@ export function conversationActivities(api: OrchestratorApi) {
 
     /** The ID of the communication carrying this message, once the API lists it. */
     async findSentMessage(conversationId: string, request: SendMessageRequest): Promise<string | null> {
-      return (await findCommunication(api, conversationId, request.payload)) ?? null;
+      return (await findCommunication(api, conversationId, request.payload, withinAttempt())) ?? null;
     },
 
     async getAction(conversationId: string, actionId: string): Promise<Action> {
-      return api.actions.get(conversationId, actionId);
+      return api.actions.get(conversationId, actionId, withinAttempt());
     },
   };
 }

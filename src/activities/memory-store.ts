@@ -4,7 +4,15 @@
  * name already exists" adopts the store an earlier attempt created.
  */
 import { OrchestratorApiError } from '../api/errors';
-import type { CreateStoreRequest, MemoryStore, Operation, OrchestratorApi, StoreStatus } from '../api/types';
+import type {
+  CreateStoreRequest,
+  MemoryStore,
+  Operation,
+  OrchestratorApi,
+  RequestOptions,
+  StoreStatus,
+} from '../api/types';
+import { withinAttempt } from './within-attempt';
 
 /** Twilio's "display name already exists" for memory stores. */
 const DUPLICATE_STORE_NAME_CODE = 520045;
@@ -24,9 +32,10 @@ function isDuplicateName(error: unknown): boolean {
 async function findStoreByDisplayName(
   api: OrchestratorApi,
   displayName: string,
+  options: RequestOptions,
 ): Promise<MemoryStore | undefined> {
-  for await (const storeId of api.memory.listStores()) {
-    const store = await api.memory.getStore(storeId);
+  for await (const storeId of api.memory.listStores(options)) {
+    const store = await api.memory.getStore(storeId, options);
     if (store.displayName === displayName) return store;
   }
   return undefined;
@@ -35,8 +44,9 @@ async function findStoreByDisplayName(
 export function memoryStoreActivities(api: OrchestratorApi) {
   return {
     async createMemoryStore(request: CreateStoreRequest): Promise<StoreCreation> {
+      const options = withinAttempt();
       try {
-        const accepted = await api.memory.createStore(request);
+        const accepted = await api.memory.createStore(request, options);
         return {
           outcome: 'accepted',
           operationId: accepted.operationId,
@@ -44,19 +54,19 @@ export function memoryStoreActivities(api: OrchestratorApi) {
         };
       } catch (error) {
         if (!isDuplicateName(error)) throw error;
-        const existing = await findStoreByDisplayName(api, request.displayName);
+        const existing = await findStoreByDisplayName(api, request.displayName, options);
         if (!existing) throw error;
         return { outcome: 'adopted', storeId: existing.id, status: existing.status };
       }
     },
 
     async getMemoryStore(storeId: string): Promise<{ id: string; status: StoreStatus }> {
-      const store = await api.memory.getStore(storeId);
+      const store = await api.memory.getStore(storeId, withinAttempt());
       return { id: store.id, status: store.status };
     },
 
     async getMemoryOperation(operationId: string): Promise<Operation> {
-      return api.memory.getOperation(operationId);
+      return api.memory.getOperation(operationId, withinAttempt());
     },
   };
 }

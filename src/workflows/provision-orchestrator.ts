@@ -36,7 +36,8 @@ const NON_RETRYABLE_API_ERRORS = [
 ];
 
 /**
- * One API call: 30 s per attempt, retried with exponential backoff; a 429/503's Retry-After
+ * One API call: 30 s per attempt (each request inside it times out at a third of that, see
+ * src/activities/within-attempt), retried with exponential backoff; a 429/503's Retry-After
  * replaces the interval (`nextRetryDelay`). Retries stop after 90 minutes, which still honours
  * a Retry-After at the client's one-hour clamp. (`Retry-After: 0` leaves the backoff in place.)
  */
