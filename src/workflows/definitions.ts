@@ -146,10 +146,15 @@ function slug(text: string): string {
 /**
  * The workflow ID of a provisioning, derived from its identity so that starting the same
  * provisioning twice attaches to the running one instead of duplicating it:
- * `provision-<provisioningId>` when given, else `provision-<configuration>-<store>` from the
- * configuration's displayName and the store's displayName (or existing store ID), slugged to
- * `[a-z0-9-]`. Names differing only in case or punctuation share an ID, on purpose: the API
- * would treat them as near-duplicates a person confuses anyway.
+ * - `provision-<provisioningId>` when the input names one;
+ * - else `provision:<configuration>--<store>`, from the configuration's displayName and the
+ *   store's displayName (or existing store ID), each slugged to `[a-z0-9-]`.
+ *
+ * No two identities share an ID: a provisioningId never holds a `:`, and a slug never holds
+ * `--` (nor starts or ends with `-`), so the two names are told apart wherever they split.
+ * Names differing only in case or punctuation do share an ID, on purpose: the API would treat
+ * them as near-duplicates a person confuses anyway; `startProvisioning` refuses the second of
+ * two such provisionings whose inputs differ.
  */
 export function provisioningWorkflowId(input: ProvisionInput): string {
   if (input.provisioningId) return `provision-${input.provisioningId}`;
@@ -157,5 +162,5 @@ export function provisioningWorkflowId(input: ProvisionInput): string {
     'existingStoreId' in input.memoryStore
       ? input.memoryStore.existingStoreId
       : input.memoryStore.displayName;
-  return `provision-${slug(input.configuration.displayName)}-${slug(store)}`;
+  return `provision:${slug(input.configuration.displayName)}--${slug(store)}`;
 }
