@@ -7,6 +7,7 @@
  *
  * Run directly (`npm run provision -- --help`) it is a command line; see src/cli/provision-command.ts.
  */
+import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { provisionOrchestrator } from './workflows';
@@ -32,6 +33,27 @@ export interface StartProvisioningOptions {
 }
 
 /**
+ * Thrown by `startProvisioning` when the workflow ID its input maps to already belongs to a run
+ * started with another input: attaching would hand back that other provisioning's progress and
+ * result as if they were this one's.
+ */
+export class ProvisioningConflictError extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly runId: string,
+  ) {
+    super(
+      `workflow ID ${workflowId} already belongs to a provisioning with different input (run ${runId}); ` +
+        'give this one its own provisioningId',
+    );
+    this.name = 'ProvisioningConflictError';
+  }
+}
+
+/** The memo field holding `inputDigest` of the input a run was started with. */
+const INPUT_DIGEST_MEMO_KEY = 'inputDigest';
+
+/**
  * Validates the input, then starts its provisioning, or attaches to it:
  * - the workflow ID comes from the provisioning's identity (`provisioningWorkflowId`), and a
  *   provisioning already running under it is attached to (`USE_EXISTING`), not duplicated;
@@ -39,7 +61,11 @@ export interface StartProvisioningOptions {
  *   handle is returned and its result is the earlier run's;
  * - one that failed, was cancelled or terminated is started afresh.
  *
+ * A run is attached to only when it was started with the same input (a digest of it is kept in
+ * the run's memo); a run without the digest was not started here, and is not attached to either.
+ *
  * @throws InvalidProvisionInputError naming each bad field and its rule, before anything starts.
+ * @throws ProvisioningConflictError when the workflow ID's running or completed run has another input.
  */
 export async function startProvisioning(
   client: Client,
@@ -48,26 +74,42 @@ export async function startProvisioning(
 ): Promise<StartedProvisioning> {
   const validInput = parseProvisionInput(input);
   const workflowId = provisioningWorkflowId(validInput);
+  const digest = inputDigest(validInput);
+  let handle: ProvisioningHandle;
   try {
-    return await client.workflow.start<typeof provisionOrchestrator>('provisionOrchestrator', {
+    handle = await client.workflow.start<typeof provisionOrchestrator>('provisionOrchestrator', {
       workflowId,
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
       args: [validInput],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      memo: { [INPUT_DIGEST_MEMO_KEY]: digest },
       staticSummary: provisioningSummary(validInput),
       staticDetails: provisioningDetails(validInput),
       typedSearchAttributes: initialSearchAttributes(validInput),
     });
   } catch (err) {
     // Only a successfully completed run refuses the ID under ALLOW_DUPLICATE_FAILED_ONLY.
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      const completed = client.workflow.getHandle<typeof provisionOrchestrator>(workflowId);
-      const { runId } = await completed.describe();
-      return { ...completed, firstExecutionRunId: runId };
-    }
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    handle = client.workflow.getHandle<typeof provisionOrchestrator>(workflowId);
   }
+  // The start does not say whether it started a run or attached to one: the memo does.
+  const { runId, memo } = await handle.describe();
+  if (memo?.[INPUT_DIGEST_MEMO_KEY] !== digest) throw new ProvisioningConflictError(workflowId, runId);
+  return { ...handle, firstExecutionRunId: runId };
+}
+
+/** SHA-256 of the validated input as JSON with its keys sorted (they are unique): equal for equal inputs. */
+function inputDigest(input: ProvisionInput): string {
+  return createHash('sha256').update(stableJson(input)).digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    field !== null && typeof field === 'object' && !Array.isArray(field)
+      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : field,
+  );
 }
 
 /** The provisioning's result; throws `WorkflowFailedError` whose cause chain says what failed. */

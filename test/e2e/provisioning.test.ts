@@ -4,7 +4,12 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { awaitProvisioning, getProgress, startProvisioning } from '../../src/client';
+import {
+  awaitProvisioning,
+  getProgress,
+  ProvisioningConflictError,
+  startProvisioning,
+} from '../../src/client';
 import {
   OrchestratorConfigurationId,
   OrchestratorStoreId,
@@ -121,6 +126,44 @@ test('starting the same provisioning again attaches to its run, while running an
   for await (const run of stack.client.workflow.list({ query: `WorkflowId = '${first.workflowId}'` }))
     runs.push(run);
   expect(runs).toHaveLength(1);
+});
+
+test('another input under the same workflow ID is refused, while its run runs and once it completed', async () => {
+  const input = e2eInput();
+  const other = { ...input, message: { ...input.message, text: 'A different first message' } };
+  const first = await start(input);
+
+  const whileRunning = await start(other).catch((err: unknown) => err);
+  expect(whileRunning).toBeInstanceOf(ProvisioningConflictError);
+  expect((whileRunning as Error).message).toBe(
+    `workflow ID ${first.workflowId} already belongs to a provisioning with different input ` +
+      `(run ${first.firstExecutionRunId}); give this one its own provisioningId`,
+  );
+  await awaitProvisioning(first);
+  await expect(start(other)).rejects.toBeInstanceOf(ProvisioningConflictError);
+
+  // The same input still attaches to the completed run.
+  expect((await start(input)).firstExecutionRunId).toBe(first.firstExecutionRunId);
+  expect(stack.emulator.summary()).toMatchObject({ conversations: 1, messagesSent: 1 });
+});
+
+test('names that used to map to one workflow ID are two provisionings', async () => {
+  const tag = e2eInput().provisioningId!;
+  const named = (configuration: string, store: string) => {
+    const input = e2eInput();
+    return {
+      ...input,
+      provisioningId: undefined,
+      configuration: { ...input.configuration, displayName: `${tag}-${configuration}` },
+      memoryStore: { displayName: store },
+    };
+  };
+  // Both were provision-<tag>-a-b-c before the configuration and store parts were told apart.
+  const runs = await Promise.all([start(named('a-b', 'c')), start(named('a', 'b-c'))]);
+  await Promise.all(runs.map(awaitProvisioning));
+
+  expect(runs[0].workflowId).not.toBe(runs[1].workflowId);
+  expect(stack.emulator.summary()).toMatchObject({ stores: 2, configurations: 2, messagesSent: 2 });
 });
 
 test('a provisioning that failed is started afresh under the same identity', async () => {
