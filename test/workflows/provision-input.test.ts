@@ -1,4 +1,3 @@
-import { provisioningWorkflowId } from '../../src/workflows/definitions';
 import { InvalidProvisionInputError, parseProvisionInput } from '../../src/workflows/provision-input';
 import { provisionInput } from './support';
 
@@ -63,21 +62,4 @@ test('mixed or unknown fields are refused, and VOICE cannot send', () => {
   expect(
     issuesOf({ ...valid, message: { ...valid.message, from: { address: '+1555', channel: 'voice' } } }),
   ).toEqual(['message.from: VOICE is receive-only: a message cannot be sent over it']);
-});
-
-test('the workflow ID derives from the provisioning identity', () => {
-  const input = provisionInput({ provisioningId: 'Acme_2024-01' });
-  expect(provisioningWorkflowId(input)).toBe('provision-Acme_2024-01');
-
-  const unnamed = { ...input, provisioningId: undefined };
-  const named = { ...unnamed, configuration: { ...unnamed.configuration, displayName: 'Acme Support_Desk' } };
-  expect(provisioningWorkflowId({ ...named, memoryStore: { displayName: 'Acme-Prod' } })).toBe(
-    'provision-acme-support-desk-acme-prod',
-  );
-  expect(
-    provisioningWorkflowId({
-      ...named,
-      memoryStore: { existingStoreId: 'mem_store_01h455vb4pex5vsknk084sn02q' },
-    }),
-  ).toBe('provision-acme-support-desk-mem-store-01h455vb4pex5vsknk084sn02q');
 });

@@ -16,12 +16,10 @@ function identity(
   };
 }
 
-test('an ID derived from the names is readable: the configuration, then the store', () => {
-  expect(provisioningWorkflowId(identity({ configuration: 'Welcome SMS', store: 'demo-store' }))).toBe(
-    'provision:welcome-sms--demo-store',
-  );
-  expect(provisioningWorkflowId(identity({ provisioningId: 'onboarding-42' }))).toBe(
-    'provision-onboarding-42',
+test('the ID is the provisioningId as given, else the slugged configuration and store names', () => {
+  expect(provisioningWorkflowId(identity({ provisioningId: 'Acme_2024-01' }))).toBe('provision-Acme_2024-01');
+  expect(provisioningWorkflowId(identity({ configuration: 'Acme Support_Desk', store: 'Acme-Prod' }))).toBe(
+    'provision:acme-support-desk--acme-prod',
   );
 });
 
@@ -39,7 +37,9 @@ test('names that split differently, and a provisioningId spelling the same, give
 });
 
 test('an existing store takes its ID as the store part', () => {
-  const input = identity({ configuration: 'support', store: 'unused' });
-  const existing = { ...input, memoryStore: { existingStoreId: 'mem_store_01kbq5vn8sf1bqb8a8b0m3xq2r' } };
-  expect(provisioningWorkflowId(existing)).toBe('provision:support--mem-store-01kbq5vn8sf1bqb8a8b0m3xq2r');
+  const input = identity({ configuration: 'Acme Support_Desk', store: 'unused' });
+  const existing = { ...input, memoryStore: { existingStoreId: 'mem_store_01h455vb4pex5vsknk084sn02q' } };
+  expect(provisioningWorkflowId(existing)).toBe(
+    'provision:acme-support-desk--mem-store-01h455vb4pex5vsknk084sn02q',
+  );
 });
