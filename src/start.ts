@@ -8,15 +8,20 @@
  * server prints its own start-up banner there before it).
  */
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { OrchestratorClient } from './api';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { startProvisioning } from './client';
+import { ConfigurationError } from './cli/configuration-error';
 import { demoInput, demoTag, DEMO_FROM, DEMO_TO } from './cli/demo-input';
 import { describeFailureChain } from './cli/failure';
 import { followProvisioning } from './cli/follow';
-import { chooseOrchestrator } from './cli/orchestrator-target';
+import { OpenResources } from './cli/open-resources';
+import {
+  configuredOrchestrator,
+  startEmulatorTarget,
+  type OrchestratorTarget,
+} from './cli/orchestrator-target';
 import { progressViewFor } from './cli/progress-view';
-import { openTemporalForStart } from './cli/start-temporal';
+import { openTemporalForStart, temporalSettingsFromEnv, type TemporalSettings } from './cli/start-temporal';
 import { webUiLink } from './cli/web-ui';
 import { createWorker } from './worker';
 
@@ -34,7 +39,7 @@ Environment:
   TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (or TWILIO_API_KEY + TWILIO_API_SECRET)  use Twilio
                    instead of the emulator (unless TWILIO_ORCHESTRATOR_BASE_URL points elsewhere)
   ORCHESTRATOR_STATE_DIR  where the embedded dev server keeps its SQLite state (default .local/)
-Exit codes: 0 provisioned, 1 failed, 2 bad usage, 130 interrupted.`;
+Exit codes: 0 provisioned, 1 failed, 2 bad usage or configuration, 130 interrupted.`;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -58,21 +63,41 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const tag = demoTag();
+  // Read and checked before anything starts, so a bad setting leaves no dev server behind.
+  let temporalSettings: TemporalSettings;
+  let orchestratorInEnv: OrchestratorTarget | undefined;
+  try {
+    temporalSettings = temporalSettingsFromEnv(tag);
+    orchestratorInEnv = configuredOrchestrator();
+  } catch (err) {
+    if (!(err instanceof ConfigurationError)) throw err;
+    log(`error: ${err.message}`);
+    return 2;
+  }
   // Worker chatter would tear the live display; warnings (e.g. a stuck operation) still show.
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
-  const tag = demoTag();
-  const [orchestrator, temporal] = await Promise.all([chooseOrchestrator(), openTemporalForStart(tag)]);
-  const api = new OrchestratorClient(orchestrator.clientOptions);
+  // Whatever is opened is recorded at once and closed in reverse order however this ends.
+  const resources = new OpenResources();
   try {
+    const orchestrator = resources.add(
+      'the Orchestrator',
+      orchestratorInEnv ?? (await startEmulatorTarget()),
+    );
+    const temporal = resources.add('Temporal', await openTemporalForStart(temporalSettings));
     log(`Temporal:     ${temporal.description}`);
     log(`Orchestrator: ${orchestrator.description}`);
     log(`Worker:       task queue ${temporal.taskQueue} (bundling the workflow code takes a few seconds)`);
     const { connection, namespace, taskQueue } = temporal;
-    const worker = await createWorker({ connection, namespace, taskQueue, api });
+    const worker = await createWorker({ connection, namespace, taskQueue, api: orchestrator.api });
     const running = worker.run();
+    resources.add('the worker', { close: () => stopWorker(worker, running) });
     // Resolves when a signal (Ctrl-C) has shut the worker down.
     const interrupted = running.then(() => 'interrupted' as const);
+    // Until the race below awaits it, a worker failure must not count as unhandled (that would
+    // end the process without closing anything); the race or the worker's close reports it.
+    interrupted.catch(() => {});
 
     const handle = await startProvisioning(temporal.client, demoInput(tag, options.from, options.to), {
       taskQueue: temporal.taskQueue,
@@ -117,17 +142,24 @@ async function main(argv: string[]): Promise<number> {
           'Ctrl-C stops it.',
         ].join('\n'),
       );
-    } else {
-      worker.shutdown();
+      await running;
+      log('Stopped.');
     }
-    await running;
-    if (options['keep-running']) log('Stopped.');
     return 'error' in outcome ? 1 : 0;
   } finally {
-    await api.close();
-    await orchestrator.close();
-    await temporal.close();
+    await resources.closeAll((name, error) =>
+      log(`warning: closing ${name} failed: ${describeFailureChain(error)}`),
+    );
   }
+}
+
+/**
+ * Stops the worker unless a signal already has, and waits until it has drained: the connection
+ * it polls on cannot close before.
+ */
+async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,18 +1,29 @@
 /**
  * The Temporal side of `npm start`: the cluster named by TEMPORAL_ADDRESS (with envconfig's
  * TLS / API key settings), else the embedded dev server with its state under `.local/`.
+ * The settings are read first, on their own, so a bad one is reported before anything starts.
  */
 import { join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
-import { connectToTemporal, describeTemporalTarget, temporalTargetFromEnv } from '../temporal/connection';
+import {
+  connectToTemporal,
+  describeTemporalTarget,
+  temporalTargetFromEnv,
+  type TemporalTarget,
+} from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
+import { ConfigurationError, namesOfSetVariables } from './configuration-error';
 import { startEmbeddedTemporal } from './dev-server';
 import { webUiBaseUrl } from './web-ui';
 
 /** Git-ignored; holds the dev server's SQLite state between runs. `ORCHESTRATOR_STATE_DIR` overrides it. */
 export const LOCAL_STATE_DIR = resolve(__dirname, '..', '..', '.local');
+
+export type TemporalSettings =
+  | { kind: 'cluster'; target: TemporalTarget; address: string; uiBaseUrl?: string; taskQueue: string }
+  | { kind: 'embedded'; dbFile: string; taskQueue: string };
 
 export interface StartTemporal {
   client: Client;
@@ -25,37 +36,75 @@ export interface StartTemporal {
   /** `host:port` of the gRPC frontend. */
   address: string;
   uiBaseUrl?: string;
+  /** Closes the connection, then stops the embedded dev server; the worker must have stopped. */
   close(): Promise<void>;
 }
 
 /**
  * On a shared cluster the demo's worker polls a task queue of its own: a worker backed by the
  * in-process emulator must never take real provisionings from the team's queue.
+ *
+ * @throws ConfigurationError when envconfig cannot read the cluster's settings.
  */
-export async function openTemporalForStart(tag: string, env = process.env): Promise<StartTemporal> {
+export function temporalSettingsFromEnv(tag: string, env: NodeJS.ProcessEnv = process.env): TemporalSettings {
   if (env.TEMPORAL_ADDRESS) {
-    const target = temporalTargetFromEnv();
-    const { client, connection, namespace } = await connectToTemporal(target);
-    await ensureSearchAttributes(connection, namespace);
+    return {
+      kind: 'cluster',
+      target: clusterTarget(env),
+      address: env.TEMPORAL_ADDRESS,
+      uiBaseUrl: webUiBaseUrl(env),
+      taskQueue: env.TEMPORAL_TASK_QUEUE || `${DEFAULT_TASK_QUEUE}-start-${tag}`,
+    };
+  }
+  return {
+    kind: 'embedded',
+    dbFile: join(env.ORCHESTRATOR_STATE_DIR || LOCAL_STATE_DIR, 'temporal.db'),
+    taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+  };
+}
+
+function clusterTarget(env: NodeJS.ProcessEnv): TemporalTarget {
+  try {
+    return temporalTargetFromEnv();
+  } catch (err) {
+    // Only the first line, and not as a cause: a TOML parse error goes on to quote the offending
+    // line, which may hold an API key.
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    const variables = namesOfSetVariables(
+      env,
+      Object.keys(env).filter((name) => name.startsWith('TEMPORAL_')),
+    );
+    throw new ConfigurationError(`Cannot use the Temporal settings in ${variables}: ${reason}`);
+  }
+}
+
+export async function openTemporalForStart(settings: TemporalSettings): Promise<StartTemporal> {
+  if (settings.kind === 'cluster') {
+    const { client, connection, namespace } = await connectToTemporal(settings.target);
+    try {
+      await ensureSearchAttributes(connection, namespace);
+    } catch (err) {
+      await connection.close();
+      throw err;
+    }
     return {
       client,
       connection,
       namespace,
-      taskQueue: env.TEMPORAL_TASK_QUEUE || `${DEFAULT_TASK_QUEUE}-start-${tag}`,
-      description: describeTemporalTarget(target),
-      address: env.TEMPORAL_ADDRESS,
-      uiBaseUrl: webUiBaseUrl(env),
+      taskQueue: settings.taskQueue,
+      description: describeTemporalTarget(settings.target),
+      address: settings.address,
+      uiBaseUrl: settings.uiBaseUrl,
       close: () => connection.close(),
     };
   }
-  const dbFile = join(env.ORCHESTRATOR_STATE_DIR || LOCAL_STATE_DIR, 'temporal.db');
-  const embedded = await startEmbeddedTemporal(dbFile);
+  const embedded = await startEmbeddedTemporal(settings.dbFile);
   return {
     client: embedded.env.client,
     connection: embedded.env.nativeConnection,
     namespace: 'default',
-    taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
-    description: `embedded dev server at ${embedded.address} (state in ${dbFile})`,
+    taskQueue: settings.taskQueue,
+    description: `embedded dev server at ${embedded.address} (state in ${settings.dbFile})`,
     address: embedded.address,
     uiBaseUrl: embedded.uiUrl,
     close: () => embedded.env.teardown(),

@@ -3,7 +3,8 @@
  * Web UI links point, and which Orchestrator `npm start` picks from the environment.
  */
 import { describeClientOptions } from '../../src/cli/describe-orchestrator';
-import { chooseOrchestrator } from '../../src/cli/orchestrator-target';
+import { ConfigurationError } from '../../src/cli/configuration-error';
+import { configuredOrchestrator, startEmulatorTarget } from '../../src/cli/orchestrator-target';
 import { webUiBaseUrl, webUiLink } from '../../src/cli/web-ui';
 import { describeTemporalTarget } from '../../src/temporal/connection';
 
@@ -49,9 +50,10 @@ test('Web UI links: TEMPORAL_UI_URL, else the local dev server unless TEMPORAL_A
   expect(webUiLink('default', 'id', 'run', undefined)).toBeUndefined();
 });
 
-describe('chooseOrchestrator', () => {
-  test('without settings it starts an emulator in this process, and closes it', async () => {
-    const target = await chooseOrchestrator({});
+describe('the Orchestrator npm start picks', () => {
+  test('without settings the environment names none, and an emulator in this process is started and closed', async () => {
+    expect(configuredOrchestrator({})).toBeUndefined();
+    const target = await startEmulatorTarget();
     try {
       expect(target.emulator).toBeDefined();
       expect(target.clientOptions.conversationsBaseUrl).toBe(target.emulator?.url);
@@ -63,22 +65,45 @@ describe('chooseOrchestrator', () => {
     await expect(fetch(`${target.emulator?.url}/__emulator/state`)).rejects.toThrow();
   });
 
-  test('real Twilio credentials select Twilio; a base URL selects that server', async () => {
-    const twilio = await chooseOrchestrator({
+  test('real Twilio credentials select Twilio; a base URL selects that server', () => {
+    const twilio = configuredOrchestrator({
       TWILIO_ACCOUNT_SID: 'AC1',
       TWILIO_API_KEY: 'SK1',
       TWILIO_API_SECRET: SECRET,
     });
-    expect(twilio.emulator).toBeUndefined();
-    expect(twilio.description).toMatch(/^Twilio: .*conversations\.twilio\.com.*\(API key\)$/);
+    expect(twilio?.emulator).toBeUndefined();
+    expect(twilio?.description).toMatch(/^Twilio: .*conversations\.twilio\.com.*\(API key\)$/);
 
-    const external = await chooseOrchestrator({ TWILIO_ORCHESTRATOR_BASE_URL: 'http://emulator:4010' });
-    expect(external.emulator).toBeUndefined();
-    expect(external.clientOptions.memoryBaseUrl).toBe('http://emulator:4010');
+    const external = configuredOrchestrator({ TWILIO_ORCHESTRATOR_BASE_URL: 'http://emulator:4010' });
+    expect(external?.emulator).toBeUndefined();
+    expect(external?.clientOptions.memoryBaseUrl).toBe('http://emulator:4010');
     // No credentials given: the emulator's defaults.
-    expect(external.clientOptions.credentials).toEqual({
+    expect(external?.clientOptions.credentials).toEqual({
       accountSid: `AC${'a'.repeat(32)}`,
       authToken: 'emulator-auth-token',
     });
+  });
+
+  test('a setting the client refuses is a ConfigurationError naming the variables, never a value', () => {
+    const refused = (env: NodeJS.ProcessEnv) => {
+      try {
+        configuredOrchestrator(env);
+      } catch (err) {
+        return err;
+      }
+      throw new Error('accepted');
+    };
+
+    const badUrl = refused({ TWILIO_MEMORY_BASE_URL: `http://emulator:4010/?token=${SECRET}` });
+    expect(badUrl).toBeInstanceOf(ConfigurationError);
+    expect((badUrl as Error).message).toMatch(
+      /^Cannot use the Orchestrator settings in TWILIO_MEMORY_BASE_URL: .*memoryBaseUrl: must be an http\(s\) origin/,
+    );
+
+    const controlCharacter = refused({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: `${SECRET}\n` });
+    expect((controlCharacter as Error).message).toMatch(
+      /^Cannot use the Orchestrator settings in TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: .*credentials\.authToken: must not contain control characters/,
+    );
+    expect(`${String(badUrl)} ${String(controlCharacter)}`).not.toContain(SECRET);
   });
 });

@@ -1,0 +1,13 @@
+/**
+ * A setting in the environment that cannot work, found before anything starts. The message
+ * names the variables and what is wrong, never a value: a value may be a secret. `npm start`
+ * exits 2 on it, as on bad usage.
+ */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** The names of the set (non-empty) variables among `names`, for an error message. */
+export function namesOfSetVariables(env: NodeJS.ProcessEnv, names: readonly string[]): string {
+  return names.filter((name) => env[name]).join(', ');
+}
