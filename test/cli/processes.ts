@@ -3,6 +3,7 @@
  * one process, so signals reach it directly), collecting its output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -76,4 +77,21 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
 export function lastJsonObject(stdout: string): unknown {
   const start = stdout.lastIndexOf('\n{\n');
   return JSON.parse(start >= 0 ? stdout.slice(start + 1) : stdout);
+}
+
+/**
+ * Command lines of the running processes that contain `text` (e.g. a test's state directory,
+ * which the dev server's command line names), read from /proc (Linux).
+ */
+export function processesMentioning(text: string): string[] {
+  const commandLines = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      } catch {
+        return ''; // ended while we looked
+      }
+    });
+  return commandLines.filter((commandLine) => commandLine.includes(text));
 }
