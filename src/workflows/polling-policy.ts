@@ -87,11 +87,14 @@ function backoffOf(policy: PollingPolicy, attempt: number): number {
  * With the defaults (1 s, ×1.5, 30 s cap, 0.2 jitter, 30 min deadline): the backoff reaches
  * the cap at the 10th wait (9 waits sum to ~59.9 s at their shortest), then every wait is at
  * least 24 s, so at most 82 polls per operation, against 1 800 for a fixed 1 s poller.
+ *
+ * Counting stops past `countUpTo` (then the answer is `countUpTo + 1`): a policy can allow
+ * billions of polls, and counting them one by one would hang whoever validates it.
  */
-export function maxPollsBeforeDeadline(policy: PollingPolicy): number {
+export function maxPollsBeforeDeadline(policy: PollingPolicy, countUpTo = Number.POSITIVE_INFINITY): number {
   let polls = 0;
   let earliestPollMs = 0;
-  while (earliestPollMs < policy.operationDeadlineMs) {
+  while (earliestPollMs < policy.operationDeadlineMs && polls <= countUpTo) {
     polls += 1;
     earliestPollMs += backoffOf(policy, polls) * (1 - policy.jitterRatio);
   }

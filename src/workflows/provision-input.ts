@@ -7,6 +7,7 @@
  * the field and the rule instead of surfacing as a 400 halfway through a provisioning.
  */
 import { z } from 'zod';
+import { maxPollsBeforeDeadline, resolvePollingPolicy } from './polling-policy';
 
 const STORE_DISPLAY_NAME = /^[a-zA-Z0-9-]+$/;
 const CONFIGURATION_DISPLAY_NAME = /^[a-zA-Z0-9-_ ]+$/;
@@ -110,6 +111,18 @@ const message = z.strictObject({
 });
 
 const MAX_DEADLINE_MS = 7 * 24 * 3_600_000;
+
+/**
+ * The most polls a policy may allow one wait (an operation, an Action, the sends or the looks for
+ * the first message) before its deadline: 82 with the defaults. Each poll costs about 11 history
+ * events (a timer, an activity and the workflow tasks that follow each), and a run has at most
+ * four waits that can last long, so a run stays near 22 000 events at worst: within Temporal's
+ * limit of 51 200, where it terminates the run.
+ */
+export const MAX_POLLS_PER_WAIT = 500;
+/** Past this, a policy's polls are not counted one by one: it allows "over 100000". */
+const POLLS_COUNTED_UP_TO = 100_000;
+
 const positiveMs = z.number().int('must be whole milliseconds').positive('must be positive');
 
 const polling = z
@@ -127,7 +140,23 @@ const polling = z
       p.maxIntervalMs === undefined ||
       p.initialIntervalMs <= p.maxIntervalMs,
     { message: 'initialIntervalMs must not exceed maxIntervalMs', path: ['initialIntervalMs'] },
-  );
+  )
+  .check((payload) => {
+    // Counted only for a policy valid field by field (a jitterRatio of 1 would make waits of 0).
+    if (payload.issues.length > 0) return;
+    const polls = maxPollsBeforeDeadline(resolvePollingPolicy(payload.value), POLLS_COUNTED_UP_TO);
+    if (polls <= MAX_POLLS_PER_WAIT) return;
+    const count = polls > POLLS_COUNTED_UP_TO ? `over ${POLLS_COUNTED_UP_TO}` : String(polls);
+    payload.issues.push({
+      code: 'custom',
+      input: payload.value,
+      message:
+        `allows up to ${count} polls per wait: that many waits, at their shortest (initialIntervalMs, ` +
+        'backoffCoefficient, maxIntervalMs, jitterRatio), fit in operationDeadlineMs; at most ' +
+        `${MAX_POLLS_PER_WAIT} are allowed, so the history stays within Temporal's limits: ` +
+        'lengthen the intervals or shorten operationDeadlineMs',
+    });
+  });
 
 export const provisionInputSchema = z.strictObject({
   /** Names the provisioning: its workflow ID becomes `provision-<provisioningId>`. */

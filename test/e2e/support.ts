@@ -104,6 +104,7 @@ export function e2eInput(): ProvisionInput {
       to: [{ address: '+15551230001', channel: 'SMS' }],
       text: 'Hello from the end-to-end test',
     },
-    polling: { initialIntervalMs: 100, maxIntervalMs: 300, jitterRatio: 0 },
+    // 100 ms to 300 ms: about 200 polls fit in the minute's deadline, within the cap of 500.
+    polling: { initialIntervalMs: 100, maxIntervalMs: 300, jitterRatio: 0, operationDeadlineMs: 60_000 },
   };
 }

@@ -1,4 +1,8 @@
-import { InvalidProvisionInputError, parseProvisionInput } from '../../src/workflows/provision-input';
+import {
+  InvalidProvisionInputError,
+  parseProvisionInput,
+  type PollingInput,
+} from '../../src/workflows/provision-input';
 import { provisionInput } from './support';
 
 function issuesOf(raw: unknown): string[] {
@@ -51,6 +55,34 @@ test('every problem is reported with its field and rule', () => {
     'polling.jitterRatio: must be below 1',
     'polling.initialIntervalMs: initialIntervalMs must not exceed maxIntervalMs',
   ]);
+});
+
+test('a polling policy that allows more than 500 polls per wait is refused, with its count', () => {
+  const rule = (count: string) =>
+    `polling: allows up to ${count} polls per wait: that many waits, at their shortest (initialIntervalMs, ` +
+    'backoffCoefficient, maxIntervalMs, jitterRatio), fit in operationDeadlineMs; at most 500 are allowed, ' +
+    "so the history stays within Temporal's limits: lengthen the intervals or shorten operationDeadlineMs";
+  const valid = provisionInput();
+  const withPolling = (polling: PollingInput) => ({ ...valid, polling });
+
+  // Every 100 ms (80 ms with the default jitter) for the default 30 minutes.
+  expect(issuesOf(withPolling({ initialIntervalMs: 100, maxIntervalMs: 100 }))).toEqual([rule('22500')]);
+  // A fixed 1 s for 500 s is at the cap; one second more is over it.
+  const fixedSecond = { initialIntervalMs: 1_000, maxIntervalMs: 1_000, jitterRatio: 0 };
+  expect(() =>
+    parseProvisionInput(withPolling({ ...fixedSecond, operationDeadlineMs: 500_000 })),
+  ).not.toThrow();
+  expect(issuesOf(withPolling({ ...fixedSecond, operationDeadlineMs: 501_000 }))).toEqual([rule('501')]);
+  // Billions of polls are not counted one by one.
+  const startedAt = Date.now();
+  const absurd = {
+    initialIntervalMs: 1,
+    maxIntervalMs: 1,
+    jitterRatio: 0.99,
+    operationDeadlineMs: 7 * 86_400_000,
+  };
+  expect(issuesOf(withPolling(absurd))).toEqual([rule('over 100000')]);
+  expect(Date.now() - startedAt).toBeLessThan(1_000);
 });
 
 test('mixed or unknown fields are refused, and VOICE cannot send', () => {
