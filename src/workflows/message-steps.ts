@@ -248,6 +248,7 @@ async function findUnconfirmedMessage(
           .findSentMessage(conversationId, request),
       classify: (found) => (found ? { state: 'done' } : { state: 'pending', status: 'NOT_LISTED' }),
       firstPoll: 'immediately',
+      flagsStuck: false,
     });
     log.info(`The unconfirmed message was sent after all: communication ${communicationId}; not resending`);
     return { outcome: 'found', communicationId: communicationId! };

@@ -56,6 +56,8 @@ export async function provisionMemoryStore(
         poll: () => context.activities(`read memory store ${storeId}`).getMemoryStore(storeId),
         classify: classifyStore,
         firstPoll: 'immediately',
+        // Its create operation is the earlier run's, unknown here: the store ID is no operation ID.
+        flagsStuck: false,
       });
     }
     return adopted;

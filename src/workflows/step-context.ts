@@ -37,16 +37,25 @@ export function mayHoldEarlierWork(parent: Obtained): boolean {
   return parent.origin !== 'created';
 }
 
+export interface StepWait<T> extends Omit<PollSpec<T>, 'policy' | 'onPoll' | 'onStuckChange'> {
+  /**
+   * `false` for a wait on something that is not an operation (a message to be listed, an adopted
+   * store to turn ACTIVE): it is never flagged as a stuck operation, whose flag names its ID and
+   * advises contacting Twilio support with it. @default true
+   */
+  flagsStuck?: boolean;
+}
+
 /** Polls for `step` with the context's policy, reporting each poll and a stuck operation. */
 export function awaitStep<T>(
   context: StepContext,
   step: WorkingStep,
-  spec: Omit<PollSpec<T>, 'policy' | 'onPoll' | 'onStuckChange'>,
+  { flagsStuck = true, ...spec }: StepWait<T>,
 ): Promise<PollOutcome<T>> {
   const { progress } = context;
   return pollUntilSettled({
     ...spec,
-    policy: context.policy,
+    policy: flagsStuck ? context.policy : { ...context.policy, stuckAfterMs: Number.POSITIVE_INFINITY },
     onPoll: (polls) => progress.polled(step, polls),
     onStuckChange: (operationId) => progress.stuck(operationId),
   });

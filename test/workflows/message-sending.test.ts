@@ -6,10 +6,12 @@
 import { createServer } from 'node:net';
 import { Context } from '@temporalio/activity';
 import { OrchestratorClient, type OrchestratorApi } from '../../src/api';
+import { progressQuery, StuckOperationId } from '../../src/workflows/definitions';
 import { maxPollsBeforeDeadline, resolvePollingPolicy } from '../../src/workflows/polling-policy';
 import {
   applicationFailureOf,
   createTestBed,
+  currentDetailsOf,
   failed,
   provision,
   provisionInput,
@@ -173,3 +175,23 @@ test.each([
     expect(summary.messagesSent).toBe(0);
   },
 );
+
+test('looking for an unconfirmed message past the stuck threshold flags no operation: none is pending', async () => {
+  const { outcome, summary } = await provision(
+    bed,
+    { faults: [{ kind: 'status', status: 500, times: 1, match: ACTIONS_POST }] },
+    // Five minutes of looks, past the 3-minute stuck threshold.
+    provisionInput({ polling: { operationDeadlineMs: 5 * 60_000 } }),
+    async (_rig, handle) => {
+      const progress = await handle.query(progressQuery);
+      expect(progress.steps['send-message']?.polls).toBeGreaterThan(5);
+      expect(progress.stuckOperationId).toBeUndefined();
+      const { typedSearchAttributes } = await handle.describe();
+      expect(typedSearchAttributes.get(StuckOperationId)).toBeUndefined();
+      expect(await currentDetailsOf(handle)).not.toContain('stuck');
+    },
+  );
+
+  expect(applicationFailureOf(failed(outcome), 'workflow').type).toBe('MessageOutcomeUnknown');
+  expect(summary.messagesSent).toBe(0);
+});

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
-import { progressQuery, type ProvisionProgress, type ProvisionStep } from '../../src/workflows/definitions';
+import {
+  progressQuery,
+  StuckOperationId,
+  type ProvisionProgress,
+  type ProvisionStep,
+} from '../../src/workflows/definitions';
 import type { provisionOrchestrator } from '../../src/workflows';
 import { createTestBed, provision, provisionInput, succeeded, withRig, type TestBed } from './support';
 
@@ -167,16 +172,17 @@ test('requests accepted but whose responses are lost create nothing twice and se
 test('a store adopted while still PROVISIONING (a rerun meets its display name) is awaited until ACTIVE', async () => {
   const displayName = `rerun-${randomUUID().slice(0, 8)}`;
   let earlierStoreId = '';
-  const { outcome, summary } = await provision(
+  const { outcome, summary, handle } = await provision(
     bed,
-    // The earlier run's store takes 2 minutes of workflow time to become ACTIVE.
-    { emulatorClock: 'workflow', operationLatency: { ms: 2 * 60_000 } },
+    // The earlier run's store takes 4 minutes of workflow time to become ACTIVE.
+    { emulatorClock: 'workflow', operationLatency: { ms: 4 * 60_000 } },
     async (rig) => {
       await rig.followWorkflowTime();
       // An earlier run's create, accepted; its operation still pending.
       await rig.api.memory.createStore({ displayName });
       for await (const storeId of rig.api.memory.listStores()) earlierStoreId = storeId;
       expect((await rig.api.memory.getStore(earlierStoreId)).status).toBe('PROVISIONING');
+      rig.emulator.configure({ operationLatency: { polls: 1 } });
       return provisionInput({ memoryStore: { displayName } });
     },
   );
@@ -185,11 +191,20 @@ test('a store adopted while still PROVISIONING (a rerun meets its display name) 
   expect(result.ids.memoryStoreId).toBe(earlierStoreId);
   expect(summary).toMatchObject(ONE_OF_EACH);
   expect(summary.requests['POST /v1/ControlPlane/Stores']).toBe(2);
-  // Read PROVISIONING more than once, then ACTIVE; about the 2 minutes the operation took.
+  // Read PROVISIONING more than once, then ACTIVE; about the 4 minutes the operation took.
   const awaited = result.steps['await-memory-store'];
   expect(awaited.polls).toBeGreaterThan(2);
-  expect(awaited.elapsedMs).toBeGreaterThanOrEqual(100_000);
+  expect(awaited.elapsedMs).toBeGreaterThanOrEqual(200_000);
   expect(summary.requests['GET /v1/ControlPlane/Stores/{storeId}']).toBeGreaterThanOrEqual(awaited.polls);
+  // Past the 3-minute stuck threshold, yet no operation was flagged: a store ID is not one.
+  const { events } = await handle.fetchHistory();
+  const flags = (events ?? []).filter(
+    (event) =>
+      event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[
+        StuckOperationId.name
+      ],
+  );
+  expect(flags).toEqual([]);
 });
 
 async function waitForStep(
