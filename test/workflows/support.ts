@@ -322,3 +322,34 @@ export async function currentDetailsOf(handle: WorkflowHandle): Promise<string> 
   const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
   return metadata.currentDetails ?? '';
 }
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+
+/**
+ * A run's history as JSON in which every payload is readable: a fetched history holds payload
+ * `data` in base64, where a search for a secret would never find it.
+ */
+export function readableHistory(history: History): string {
+  return JSON.stringify(history, (key, value: unknown) =>
+    key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value,
+  );
+}
+
+/**
+ * Fails unless `history` is free of the credentials in every form: the auth token, the account
+ * SID, and the Basic header made of both. The positive control `known` (text the run did record,
+ * e.g. the message text) proves the search reads inside payloads.
+ */
+export function expectNoCredentialsIn(
+  history: History,
+  credentials: { accountSid: string; authToken: string },
+  known: string,
+): void {
+  const text = readableHistory(history);
+  expect(text).toContain(known);
+  const basic = Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64');
+  for (const secret of [credentials.authToken, credentials.accountSid, basic]) {
+    expect(secret).not.toBe('');
+    expect(text).not.toContain(secret);
+  }
+}
