@@ -5,23 +5,16 @@ import {
   applicationFailureOf,
   createConfigurationDirectly,
   createStoreDirectly,
-  createTestBed,
   failed,
   provision,
   provisionInput,
   succeeded,
   withApiOverrides,
   type Rig,
-  type TestBed,
+  useTestBed,
 } from './support';
 
-let bed: TestBed;
-beforeAll(async () => {
-  bed = await createTestBed();
-});
-afterAll(async () => {
-  await bed?.env.teardown();
-});
+const bed = useTestBed();
 
 /** Neither the 202 nor the operation names the configuration: only a listing can find it. */
 const NO_ID_FROM_OPERATION = { configurationRelatedId: false, configurationResultId: false };

@@ -2,21 +2,14 @@ import { maxPollsBeforeDeadline, resolvePollingPolicy } from '../../src/workflow
 import { progressQuery, ProvisioningStep, StuckOperationId } from '../../src/workflows/definitions';
 import {
   applicationFailureOf,
-  createTestBed,
   currentDetailsOf,
   failed,
   provision,
   provisionInput,
-  type TestBed,
+  useTestBed,
 } from './support';
 
-let bed: TestBed;
-beforeAll(async () => {
-  bed = await createTestBed();
-});
-afterAll(async () => {
-  await bed?.env.teardown();
-});
+const bed = useTestBed();
 
 const failingOperations = [
   { subject: 'memory store operation', path: '^/v1/ControlPlane/Stores$', step: 'await-memory-store' },

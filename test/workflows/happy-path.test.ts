@@ -12,22 +12,15 @@ import {
 import {
   createConfigurationDirectly,
   createStoreDirectly,
-  createTestBed,
   expectNoCredentialsIn,
   provision,
   provisionInput,
   succeeded,
   withRig,
-  type TestBed,
+  useTestBed,
 } from './support';
 
-let bed: TestBed;
-beforeAll(async () => {
-  bed = await createTestBed();
-});
-afterAll(async () => {
-  await bed?.env.teardown();
-});
+const bed = useTestBed();
 
 test('provisions store, configuration, conversation and first message, and reports each step', async () => {
   const input = provisionInput();

@@ -10,23 +10,16 @@ import { progressQuery, StuckOperationId } from '../../src/workflows/definitions
 import { maxPollsBeforeDeadline, resolvePollingPolicy } from '../../src/workflows/polling-policy';
 import {
   applicationFailureOf,
-  createTestBed,
   currentDetailsOf,
   failed,
   provision,
   provisionInput,
   succeeded,
   withSendMessage,
-  type TestBed,
+  useTestBed,
 } from './support';
 
-let bed: TestBed;
-beforeAll(async () => {
-  bed = await createTestBed();
-});
-afterAll(async () => {
-  await bed?.env.teardown();
-});
+const bed = useTestBed();
 
 const SEND = 'POST /v2/Conversations/{conversationId}/Actions';
 const ACTIONS_POST = { method: 'POST', path: '/Actions$' };

@@ -18,7 +18,6 @@ import {
   applicationFailureOf,
   createConfigurationDirectly,
   createStoreDirectly,
-  createTestBed,
   failed,
   provision,
   provisionInput,
@@ -26,16 +25,10 @@ import {
   withRig,
   type Outcome,
   type Rig,
-  type TestBed,
+  useTestBed,
 } from './support';
 
-let bed: TestBed;
-beforeAll(async () => {
-  bed = await createTestBed();
-});
-afterAll(async () => {
-  await bed?.env.teardown();
-});
+const bed = useTestBed();
 
 const SEND = 'POST /v2/Conversations/{conversationId}/Actions';
 const CONFIGURATION_POSTS = 'POST /v2/ControlPlane/Configurations';

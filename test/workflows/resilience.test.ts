@@ -8,15 +8,9 @@ import {
   type ProvisionStep,
 } from '../../src/workflows/definitions';
 import type { provisionOrchestrator } from '../../src/workflows';
-import { createTestBed, provision, provisionInput, succeeded, withRig, type TestBed } from './support';
+import { provision, provisionInput, succeeded, useTestBed, withRig } from './support';
 
-let bed: TestBed;
-beforeAll(async () => {
-  bed = await createTestBed();
-});
-afterAll(async () => {
-  await bed?.env.teardown();
-});
+const bed = useTestBed();
 
 const ONE_OF_EACH = { stores: 1, configurations: 1, conversations: 1, messagesSent: 1 };
 

@@ -33,8 +33,8 @@ export interface TestBed {
   workflowBundle: WorkflowBundleWithSourceMap;
 }
 
-/** For `beforeAll`: the test server and the bundle (a few seconds, once per file). */
-export async function createTestBed(): Promise<TestBed> {
+/** The test server and the bundle (a few seconds, once per file: see `useTestBed`). */
+async function createTestBed(): Promise<TestBed> {
   const [env, workflowBundle] = await Promise.all([
     TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: resolveTemporalBinary('test-server').executable },
@@ -54,6 +54,30 @@ export async function createTestBed(): Promise<TestBed> {
 }
 
 const quietBundlerLogger = new DefaultLogger('ERROR');
+
+/**
+ * One test bed for the whole test file: created before its first test, torn down after its last.
+ * The bed returned stands for it; use it inside hooks and tests, as it throws before it exists.
+ */
+export function useTestBed(): TestBed {
+  let created: TestBed | undefined;
+  const current = (): TestBed => {
+    if (!created) throw new Error('useTestBed: the bed is created in beforeAll; use it in hooks and tests');
+    return created;
+  };
+  beforeAll(async () => {
+    created = await createTestBed();
+  });
+  afterAll(() => created?.env.teardown());
+  return {
+    get env() {
+      return current().env;
+    },
+    get workflowBundle() {
+      return current().workflowBundle;
+    },
+  };
+}
 
 /**
  * Deterministic under time skipping: operations and actions settle on their Nth status read
