@@ -7,7 +7,9 @@ WORKDIR /app
 ENV ORCHESTRATOR_SKIP_TEMPORAL_INSTALL=1
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
-RUN npm ci
+# `npm install`, not `npm ci`: the lock file is written where the registry mirror omits other
+# platforms' optional packages, and `npm ci` refuses such a lock (see .ci/run).
+RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
@@ -17,7 +19,7 @@ WORKDIR /app
 ENV NODE_ENV=production ORCHESTRATOR_SKIP_TEMPORAL_INSTALL=1
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
-RUN npm ci --omit=dev && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 # The worker bundles lib/workflows at start-up (webpack, from @temporalio/worker).
 COPY --from=build /app/lib ./lib
 USER node
