@@ -2,10 +2,10 @@ import { ActionRegistry } from './actions';
 import { EmulatorClock } from './clock';
 import { FaultRules } from './faults';
 import { IdempotencyKeys } from './idempotency';
-import { type OperationRecord, OperationRegistry } from './operations';
+import { type OperationRecord, OperationRegistry, type StartOperation } from './operations';
 import { type RuntimeOptions, applyRuntimeOptions } from './options';
 import { PageTokens } from './pagination';
-import type { ApiReply } from './router';
+import type { ApiReply, ApiRequest } from './router';
 import { SettleScheduler } from './settlement';
 import { EmulatorState } from './state';
 import type { EmulatorStateSummary, FaultRule } from './types';
@@ -44,6 +44,22 @@ export class EmulatorCore {
     if (!Number.isFinite(ms) || ms < 0) throw new Error('advanceMs: must be a non-negative number');
     this.clock.advance(ms);
     this.scheduler.runDue(this.clock.now());
+  }
+
+  /**
+   * Starts an async operation for `request`: its `statusUrl` is built on the address the client
+   * used, it settles after the configured operation latency, and a scripted fault applies to it.
+   */
+  startOperation(
+    request: ApiRequest,
+    work: Omit<StartOperation, 'baseUrl' | 'latency' | 'fault'>,
+  ): OperationRecord {
+    return this.operations.start({
+      ...work,
+      baseUrl: request.baseUrl,
+      latency: this.options.operationLatency,
+      fault: request.workFault,
+    });
   }
 
   /** The 202 of an async operation: `Operation-Id`, `Retry-After` and `Location` headers. */

@@ -144,13 +144,10 @@ function startConfigurationOperation(
   complete: () => void,
   fail?: () => void,
 ): OperationRecord {
-  return core.operations.start({
+  return core.startOperation(request, {
     host: 'conversations',
-    baseUrl: request.baseUrl,
-    latency: core.options.operationLatency,
     related: core.options.configurationRelatedId ? { configurationId } : undefined,
     resultId: core.options.configurationResultId ? configurationId : undefined,
-    fault: request.workFault,
     complete,
     fail,
   });

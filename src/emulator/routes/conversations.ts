@@ -157,12 +157,9 @@ function usesChannelId(conversation: ConversationRecord, channelId: string): boo
 
 function deleteConversation(core: EmulatorCore, request: ApiRequest): ApiReply {
   const conversation = findConversation(core, request);
-  const operation = core.operations.start({
+  const operation = core.startOperation(request, {
     host: 'conversations',
-    baseUrl: request.baseUrl,
-    latency: core.options.operationLatency,
     related: { conversationId: conversation.id },
-    fault: request.workFault,
     complete: () => {
       core.state.conversations.delete(conversation.id);
     },

@@ -65,12 +65,9 @@ function createStore(core: EmulatorCore, request: ApiRequest): ApiReply {
   };
   if (description !== undefined) store.description = description;
   core.state.stores.set(store.id, store);
-  const operation = core.operations.start({
+  const operation = core.startOperation(request, {
     host: 'memory',
-    baseUrl: request.baseUrl,
-    latency: core.options.operationLatency,
     resultId: store.id,
-    fault: request.workFault,
     complete: () => {
       store.status = 'ACTIVE';
     },
@@ -116,12 +113,9 @@ function getStore(core: EmulatorCore, request: ApiRequest): ApiReply {
 
 function deleteStore(core: EmulatorCore, request: ApiRequest): ApiReply {
   const store = findStore(core, request.params.storeId!);
-  const operation = core.operations.start({
+  const operation = core.startOperation(request, {
     host: 'memory',
-    baseUrl: request.baseUrl,
-    latency: core.options.operationLatency,
     resultId: store.id,
-    fault: request.workFault,
     complete: () => {
       core.state.stores.delete(store.id);
     },
