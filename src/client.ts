@@ -5,7 +5,7 @@
  *     const progress = await getProgress(handle);   // step, IDs so far, polls and time per step
  *     const result = await awaitProvisioning(handle);
  *
- * Run directly (`npm run provision -- --help`) it is a command line; see src/cli/provision-command.ts.
+ * The command line (`npm run provision -- --help`) is src/cli/provision.ts.
  */
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
@@ -159,10 +159,4 @@ function initialSearchAttributes(input: ProvisionInput): SearchAttributePair[] {
     ];
   }
   return [{ key: ProvisioningStep, value: 'create-memory-store' }];
-}
-
-if (require.main === module) {
-  void import('./cli/provision-command').then(({ runProvisionCommand }) =>
-    runProvisionCommand(process.argv.slice(2)).then((code) => process.exit(code)),
-  );
 }

@@ -40,7 +40,7 @@ function flags(tag: string, overrides: Record<string, string | undefined> = {}):
 
 test('starts a provisioning from flags, follows it to its result, then shows its status', async () => {
   const tag = `${Date.now()}`;
-  const started = runScript('src/client.ts', flags(tag), env);
+  const started = runScript('src/cli/provision.ts', flags(tag), env);
   expect(await started.exited).toBe(0);
   const result = lastJsonObject(started.stdout()) as ProvisionResult;
   expect(result.ids.communicationId).toMatch(/^conv_communication_/);
@@ -51,7 +51,7 @@ test('starts a provisioning from flags, follows it to its result, then shows its
   );
   expect(started.stderr()).toContain('  await-message: done (');
 
-  const status = runScript('src/client.ts', ['status', `provision-cli-${tag}`], env);
+  const status = runScript('src/cli/provision.ts', ['status', `provision-cli-${tag}`], env);
   expect(await status.exited).toBe(0);
   expect(status.stdout()).toMatch(new RegExp(`provision-cli-${tag} \\(run [\\w-]+\\): COMPLETED`));
   expect(status.stdout()).toMatch(/✓ await-message\s+done/);
@@ -62,7 +62,7 @@ test('bad input exits 2 naming each field, its flag and the rule, before connect
   const tag = `${Date.now()}`;
   const argv = flags(tag, { '--config-name': 'x'.repeat(33), '--conversation-name': undefined });
   // An address nothing listens on: reaching it would fail differently.
-  const run = runScript('src/client.ts', argv, { ...env, TEMPORAL_ADDRESS: '127.0.0.1:9' });
+  const run = runScript('src/cli/provision.ts', argv, { ...env, TEMPORAL_ADDRESS: '127.0.0.1:9' });
 
   expect(await run.exited).toBe(2);
   expect(run.stderr()).toContain('configuration.displayName (--config-name): must be at most 32 characters');
@@ -73,7 +73,7 @@ test('bad input exits 2 naming each field, its flag and the rule, before connect
 });
 
 test('a provisioning that fails exits 1 with the failure chain', async () => {
-  const run = runScript('src/client.ts', flags(`${Date.now()}`, { '--to': 'undeliverable-1' }), env);
+  const run = runScript('src/cli/provision.ts', flags(`${Date.now()}`, { '--to': 'undeliverable-1' }), env);
   expect(await run.exited).toBe(1);
   expect(run.stderr()).toContain('Provisioning failed:');
   expect(run.stderr()).toMatch(/WorkflowFailedError[\s\S]*undeliverable-1/);
