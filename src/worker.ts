@@ -16,9 +16,11 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import type { WorkflowBundle } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities } from './activities';
 import { OrchestratorClient, clientOptionsFromEnv, type OrchestratorApi } from './api';
 import { describeClientOptions } from './cli/describe-orchestrator';
+import { dataConverterFromEnv } from './codec/data-converter';
 import { describeTemporalTarget, temporalTargetFromEnv } from './temporal/connection';
 import { DEFAULT_TASK_QUEUE } from './workflows/definitions';
 
@@ -36,6 +38,13 @@ export interface ProvisioningWorkerOptions {
    * workers). @default bundles src/workflows when the worker is created (a few seconds)
    */
   workflowBundle?: WorkflowBundle;
+  /**
+   * Encrypts payloads and failures (`dataConverterFromEnv()` or `encryptedDataConverter(ring)`
+   * from src/codec). A given `workflowBundle` must then be bundled with
+   * `failureConverterPath: FAILURE_CONVERTER_PATH`, so workflow failures are encrypted too.
+   * @default unencrypted, the SDK's default
+   */
+  dataConverter?: DataConverter;
   /** Concurrency limits and the like, passed to `Worker.create` unchanged. */
   tuning?: Pick<
     WorkerOptions,
@@ -55,6 +64,7 @@ export async function createWorker(options: ProvisioningWorkerOptions): Promise<
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities(options.api),
+    dataConverter: options.dataConverter,
     ...workflows,
     ...options.tuning,
   });
@@ -70,11 +80,21 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const api = new OrchestratorClient(orchestrator);
   const target = temporalTargetFromEnv();
   const taskQueue = env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE;
+  const dataConverter = dataConverterFromEnv(env);
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {
-    const worker = await createWorker({ connection, namespace: target.namespace, taskQueue, api });
+    const worker = await createWorker({
+      connection,
+      namespace: target.namespace,
+      taskQueue,
+      api,
+      dataConverter,
+    });
     console.log(`[worker] polling task queue ${taskQueue} on ${describeTemporalTarget(target)}`);
     console.log(`[worker] Orchestrator: ${describeClientOptions(orchestrator)}`);
+    console.log(
+      `[worker] payloads: ${dataConverter ? 'encrypted' : 'not encrypted (no ORCHESTRATOR_ENCRYPTION_* keys)'}`,
+    );
     await worker.run();
     console.log('[worker] stopped');
   } finally {
