@@ -5,9 +5,15 @@ export type { Credentials } from './transport';
 export const DEFAULT_CONVERSATIONS_BASE_URL = 'https://conversations.twilio.com';
 export const DEFAULT_MEMORY_BASE_URL = 'https://memory.twilio.com';
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
+export const DEFAULT_MAX_PAGES = 1_000;
 
 /** Largest delay Node's timers honour; above it `setTimeout` fires after 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A cap above this would let one response hold hundreds of megabytes: not a cap. */
+const MAX_RESPONSE_BYTES_LIMIT = 256 * 1_048_576;
+/** The largest `maxPages` accepted, so even a raised cap still ends a listing. */
+const MAX_PAGES_LIMIT = 1_000_000;
 
 export interface OrchestratorClientOptions {
   /**
@@ -28,11 +34,24 @@ export interface OrchestratorClientOptions {
    */
   memoryBaseUrl?: string;
   /**
-   * Per-request timeout in ms, from sending the request to reading the last body byte. Each
-   * method's `timeoutMs` option overrides it.
+   * Per-request timeout in ms, from sending the request to reading the last body byte (a body
+   * that trickles in forever ends with it). Each method's `timeoutMs` option overrides it.
    * @default 30000
    */
   timeoutMs?: number;
+  /**
+   * Largest response body read, in bytes. A 2xx body over it (by `Content-Length`, or counted as
+   * it arrives) is a `ResponseTooLargeError` and the rest is never read. Of an error response
+   * (non-2xx) only the first 64 KiB at most are read: its status says what it means.
+   * @default 1048576 (1 MiB)
+   */
+  maxResponseBytes?: number;
+  /**
+   * Most pages one listing follows; the page after it is a `PaginationError` instead of a
+   * request. A page token seen before in the same listing is a `PaginationError` too.
+   * @default 1000
+   */
+  maxPages?: number;
 }
 
 /** Options with every default applied and every field checked. */
@@ -41,6 +60,8 @@ export interface ResolvedClientOptions {
   conversationsBaseUrl: URL;
   memoryBaseUrl: URL;
   timeoutMs: number;
+  maxResponseBytes: number;
+  maxPages: number;
 }
 
 /**
@@ -60,14 +81,38 @@ export function resolveClientOptions(options: OrchestratorClientOptions): Resolv
     options?.memoryBaseUrl ?? DEFAULT_MEMORY_BASE_URL,
     problems,
   );
-  const timeoutMs = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMER_MS) {
-    problems.push(`timeoutMs: must be an integer from 1 to ${MAX_TIMER_MS}`);
-  }
+  const timeoutMs = checkInteger(
+    'timeoutMs',
+    options?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    1,
+    MAX_TIMER_MS,
+    problems,
+  );
+  const maxResponseBytes = checkInteger(
+    'maxResponseBytes',
+    options?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    1,
+    MAX_RESPONSE_BYTES_LIMIT,
+    problems,
+  );
+  const maxPages = checkInteger(
+    'maxPages',
+    options?.maxPages ?? DEFAULT_MAX_PAGES,
+    1,
+    MAX_PAGES_LIMIT,
+    problems,
+  );
   if (problems.length > 0 || credentials === undefined || !conversationsBaseUrl || !memoryBaseUrl) {
     throw new TypeError(`Invalid OrchestratorClient options: ${problems.join('; ')}`);
   }
-  return { credentials, conversationsBaseUrl, memoryBaseUrl, timeoutMs };
+  return { credentials, conversationsBaseUrl, memoryBaseUrl, timeoutMs, maxResponseBytes, maxPages };
+}
+
+function checkInteger(field: string, value: unknown, min: number, max: number, problems: string[]): number {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+    problems.push(`${field}: must be an integer from ${min} to ${max}`);
+  }
+  return value as number;
 }
 
 function checkCredentials(value: unknown, problems: string[]): Credentials | undefined {

@@ -68,12 +68,14 @@ export class OrchestratorClient implements OrchestratorApi {
   readonly conversations: OrchestratorApi['conversations'];
   readonly actions: OrchestratorApi['actions'];
   readonly #transport: HttpTransport;
+  readonly #maxPages: number;
   /** Origins (`https://memory.twilio.com`) by host. */
   readonly #origins: Readonly<Record<Host, string>>;
 
   constructor(options: OrchestratorClientOptions) {
     const resolved = resolveClientOptions(options);
-    this.#transport = new HttpTransport(resolved.credentials, resolved.timeoutMs);
+    this.#transport = new HttpTransport(resolved.credentials, resolved);
+    this.#maxPages = resolved.maxPages;
     this.#origins = {
       memory: resolved.memoryBaseUrl.origin,
       conversations: resolved.conversationsBaseUrl.origin,
@@ -263,7 +265,7 @@ export class OrchestratorClient implements OrchestratorApi {
         request: options.request,
       });
       return { page: readPage(response, key, schema), response };
-    });
+    }, this.#maxPages);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   ServiceUnavailableError,
   UnprocessableEntityError,
 } from './errors';
+import { boundText } from './bounded-text';
 import { parseRetryAfter } from './retry-after';
 import { retrySafetyOf } from './retry-safety';
 
@@ -23,6 +24,8 @@ export interface ErrorResponse {
   headers: Readonly<Record<string, string>>;
   /** The body as text; may be empty or not JSON at all. */
   bodyText: string;
+  /** `bodyText` is only the body's first bytes: the rest was too long to read. */
+  bodyCut?: boolean;
   /** For an HTTP-date `Retry-After` without a `Date` header. @default Date.now() */
   now?: number;
 }
@@ -41,10 +44,14 @@ const ERROR_CLASS_BY_STATUS: Readonly<Record<number, typeof ApiResponseError>> =
 /** Longest slice of a non-JSON body quoted in a message (proxies answer with whole HTML pages). */
 const MAX_QUOTED_BODY = 200;
 
-/** The error a non-2xx response stands for: class from the status, details from headers and body. */
+/**
+ * The error a non-2xx response stands for: class and retry safety from the status alone, details
+ * from headers and body. Whatever the body holds, the message stays short (server text is cut to
+ * `MAX_SERVER_TEXT_CHARS`), so a huge error body is still the refusal its status says.
+ */
 export function errorFromResponse(response: ErrorResponse): ApiResponseError {
   const { method, path, status, headers } = response;
-  const problem = describeProblem(response.bodyText);
+  const problem = describeProblem(response.bodyText, response.bodyCut);
   const ErrorClass = ERROR_CLASS_BY_STATUS[status] ?? (status >= 500 ? ServerError : ApiResponseError);
 
   const twilioCode = problem.code === undefined ? '' : ` (Twilio error ${problem.code})`;
@@ -72,10 +79,12 @@ interface Problem {
  * Reads both error body formats Twilio uses: classic `{code, message, more_info, status}` and
  * RFC 9457 problem details `{type, title, status, code, detail, instance}`.
  */
-export function describeProblem(bodyText: string): Problem {
-  const body = parseJsonObject(bodyText);
+export function describeProblem(bodyText: string, bodyCut = false): Problem {
+  // A cut body is not JSON any more: quote its start, and say it was cut.
+  const body = bodyCut ? undefined : parseJsonObject(bodyText);
   if (body === undefined) {
     const text = bodyText.trim();
+    if (bodyCut) return { message: `${text.slice(0, MAX_QUOTED_BODY)}… (error body too long, cut)` };
     return text === '' ? {} : { message: truncate(text) };
   }
   const title = stringField(body, 'title');
@@ -83,12 +92,14 @@ export function describeProblem(bodyText: string): Problem {
   const rfc9457Message =
     title !== undefined && detail !== undefined ? `${title}: ${detail}` : (detail ?? title);
   const type = stringField(body, 'type');
+  const message = stringField(body, 'message') ?? rfc9457Message;
+  const moreInfo =
+    stringField(body, 'more_info') ?? (type !== undefined && /^https?:\/\//.test(type) ? type : undefined);
   return {
-    message: stringField(body, 'message') ?? rfc9457Message,
+    message: message === undefined ? undefined : boundText(message),
     code: integerField(body, 'code'),
     // RFC 9457's `type` is a URI naming the problem; Twilio points it at the error's docs page.
-    moreInfo:
-      stringField(body, 'more_info') ?? (type !== undefined && /^https?:\/\//.test(type) ? type : undefined),
+    moreInfo: moreInfo === undefined ? undefined : boundText(moreInfo),
   };
 }
 

@@ -91,5 +91,16 @@ export class RequestTimeoutError extends ConnectionError {}
 
 /** A 2xx response whose body did not match the expected shape; the message names the field. */
 export class ResponseValidationError extends OrchestratorApiError {}
+/**
+ * A 2xx response whose body is over the client's `maxResponseBytes`; the rest of the body was
+ * never read and the connection was closed. A read (`never`) would get the same answer again; a
+ * write was applied (`if-idempotent`).
+ */
+export class ResponseTooLargeError extends OrchestratorApiError {}
+/**
+ * A listing the client stopped following: a page token came back that the walk had already
+ * followed (the server's pages form a cycle), or the walk reached `maxPages`.
+ */
+export class PaginationError extends OrchestratorApiError {}
 /** Refused by the client before sending, e.g. a malformed Idempotency-Key. */
 export class InvalidRequestError extends OrchestratorApiError {}

@@ -1,9 +1,16 @@
 /**
- * One HTTP request/response over an undici dispatcher, read whole into memory.
+ * One HTTP request/response over an undici dispatcher, read into memory up to a cap.
  *
  * Uses `dispatch` with a handler instead of `request()`: no AbortSignal and no body stream per
  * request, which is most of what `request()` costs on a small JSON response (see
  * bench/api-bench.ts). The timeout and the caller's signal abort through the handler's controller.
+ *
+ * Bounds: the timeout runs from dispatch to the last body byte, so a body that trickles forever
+ * ends with it. A 2xx body over `maxBodyBytes` (by `Content-Length` up front, or counted as it
+ * arrives) ends the exchange at once with a `BodyTooLargeError`. A non-2xx body is read up to
+ * `maxErrorBodyBytes` and then cut short: its status alone says what the refusal means, so an
+ * enormous error body is still the refusal it stands for. Either way the connection is destroyed
+ * (it cannot be reused mid-body) and nothing read so far is kept.
  */
 import type { Dispatcher } from 'undici';
 
@@ -15,6 +22,10 @@ export interface ExchangeRequest {
   body?: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Largest 2xx body accepted. */
+  maxBodyBytes: number;
+  /** Longest prefix of a non-2xx body kept; the rest is never read. */
+  maxErrorBodyBytes: number;
 }
 
 export interface RawResponse {
@@ -22,6 +33,8 @@ export interface RawResponse {
   /** Lower-case names; repeated headers keep their first value. */
   headers: Record<string, string>;
   bodyText: string;
+  /** Set when a non-2xx body was longer than `maxErrorBodyBytes`: `bodyText` is its prefix. */
+  bodyCut?: boolean;
 }
 
 /** Rejection of an exchange cut short by its timeout or by the caller's signal. */
@@ -32,14 +45,29 @@ export class ExchangeAbortedError extends Error {
   }
 }
 
+/** Rejection of a 2xx response whose body is over `maxBodyBytes`. */
+export class BodyTooLargeError extends Error {
+  constructor(
+    readonly status: number,
+    readonly maxBodyBytes: number,
+    /** The `Content-Length` the server declared, when it declared one over the cap. */
+    readonly declaredBytes?: number,
+  ) {
+    super(`response body over ${maxBodyBytes} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
 export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
-    let abortedBy: ExchangeAbortedError | undefined;
+    let abortedBy: Error | undefined;
     let settled = false;
     let status = 0;
     let headers: Record<string, string> = {};
-    const chunks: Buffer[] = [];
+    let limit = request.maxBodyBytes;
+    let received = 0;
+    let chunks: Buffer[] = [];
 
     const settle = (finish: () => void) => {
       if (settled) return;
@@ -48,16 +76,31 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
       request.signal?.removeEventListener('abort', abortFromCaller);
       finish();
     };
-    const abort = (by: 'timeout' | 'caller') => {
-      const aborted = new ExchangeAbortedError(by);
-      abortedBy = aborted;
+    /** Stops the exchange: destroys the connection and drops whatever was read. */
+    const stop = (reason: Error) => {
+      abortedBy = reason;
+      chunks = [];
       // Before the request reaches a socket there is no controller yet: onRequestStart aborts it.
-      controller?.abort(aborted);
-      settle(() => reject(aborted));
+      controller?.abort(reason);
     };
+    /** Settles first: aborting can call `onResponseError` at once, which must not win. */
+    const fail = (error: Error) => {
+      settle(() => reject(error));
+      stop(error);
+    };
+    const abort = (by: 'timeout' | 'caller') => fail(new ExchangeAbortedError(by));
     const abortFromCaller = () => abort('caller');
     const timer = setTimeout(() => abort('timeout'), request.timeoutMs);
     request.signal?.addEventListener('abort', abortFromCaller, { once: true });
+
+    const isError = () => status < 200 || status > 299;
+    const tooLarge = (declaredBytes?: number) =>
+      fail(new BodyTooLargeError(status, request.maxBodyBytes, declaredBytes));
+    const finish = (bodyCut: boolean) => {
+      const bodyText = Buffer.concat(chunks).toString('utf8');
+      settle(() => resolve(bodyCut ? { status, headers, bodyText, bodyCut } : { status, headers, bodyText }));
+      if (bodyCut) stop(new Error('error body cut at its cap'));
+    };
 
     try {
       dispatcher.dispatch(
@@ -70,12 +113,26 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
           onResponseStart(_controller, statusCode, responseHeaders) {
             status = statusCode;
             headers = firstValues(responseHeaders);
+            if (isError()) {
+              limit = request.maxErrorBodyBytes;
+              return;
+            }
+            const declared = Number(headers['content-length']);
+            if (declared > limit) tooLarge(declared);
           },
           onResponseData(_controller, chunk) {
-            chunks.push(chunk);
+            if (settled) return;
+            if (received + chunk.length <= limit) {
+              received += chunk.length;
+              chunks.push(chunk);
+              return;
+            }
+            if (!isError()) return tooLarge();
+            chunks.push(chunk.subarray(0, limit - received));
+            finish(true);
           },
           onResponseEnd() {
-            settle(() => resolve({ status, headers, bodyText: Buffer.concat(chunks).toString('utf8') }));
+            finish(false);
           },
           onResponseError(_controller, error) {
             settle(() => reject(error));

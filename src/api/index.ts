@@ -2,12 +2,16 @@
 export { OrchestratorClient } from './client';
 export {
   DEFAULT_CONVERSATIONS_BASE_URL,
+  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MEMORY_BASE_URL,
   DEFAULT_TIMEOUT_MS,
   type Credentials,
   type OrchestratorClientOptions,
 } from './client-options';
 export { clientOptionsFromEnv } from './config';
+export { MAX_SERVER_TEXT_CHARS } from './bounded-text';
+export { MAX_ERROR_BODY_BYTES } from './transport';
 export { MAX_RETRY_AFTER_MS, parseHttpDate, parseRetryAfter, type RetryAfterContext } from './retry-after';
 export {
   ApiResponseError,
@@ -18,9 +22,11 @@ export {
   InvalidRequestError,
   NotFoundError,
   OrchestratorApiError,
+  PaginationError,
   PermissionDeniedError,
   RateLimitError,
   RequestTimeoutError,
+  ResponseTooLargeError,
   ResponseValidationError,
   ServerError,
   ServiceUnavailableError,

@@ -7,7 +7,9 @@ export type FailureKind =
   /** No connection was made, so the server never saw the request (refused, DNS, connect timeout). */
   | { kind: 'not-sent' }
   /** The request may have reached the server: reset, closed, or timed out after sending. */
-  | { kind: 'maybe-sent' };
+  | { kind: 'maybe-sent' }
+  /** A 2xx answer too large to read: the server acted on the request. */
+  | { kind: 'too-large' };
 
 /** Methods whose repetition cannot change anything on the server. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -21,6 +23,10 @@ export function retrySafetyOf(method: string, failure: FailureKind): RetrySafety
     case 'maybe-sent':
       // The first attempt may have been applied; repeating a read is harmless, a write is not.
       return SAFE_METHODS.has(method) ? 'safe' : 'if-idempotent';
+    case 'too-large':
+      // A read would get the same oversized answer again; a write was applied, so it may be sent
+      // again only with an Idempotency-Key or after checking what it did.
+      return SAFE_METHODS.has(method) ? 'never' : 'if-idempotent';
     case 'status': {
       const { status } = failure;
       // The server asked for a pause and said the request was not processed.

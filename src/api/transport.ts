@@ -6,8 +6,9 @@
 import { Pool } from 'undici';
 import { errorFromNetworkFailure, type NetworkFailure } from './error-from-network';
 import { errorFromResponse } from './error-from-response';
-import { InvalidRequestError, ResponseValidationError } from './errors';
-import { exchange, ExchangeAbortedError, type RawResponse } from './exchange';
+import { InvalidRequestError, ResponseTooLargeError, ResponseValidationError } from './errors';
+import { BodyTooLargeError, exchange, ExchangeAbortedError, type RawResponse } from './exchange';
+import { retrySafetyOf } from './retry-safety';
 
 /** Account SID + Auth Token, or an API key SID + secret (with the account SID). */
 export type Credentials =
@@ -45,6 +46,19 @@ export interface HttpResponse {
 
 const USER_AGENT = 'orchestrator-temporal (undici)';
 
+/**
+ * Most of an error body read: enough for any JSON error Twilio sends, while a huge one (a 10 MB
+ * message) costs nothing. The status alone classifies the error.
+ */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export interface TransportLimits {
+  /** Default per-request timeout, covering the whole body. */
+  timeoutMs: number;
+  /** Largest 2xx body read. */
+  maxResponseBytes: number;
+}
+
 export class HttpTransport {
   /** Keyed by origin, so two hosts on one origin (the emulator) share a pool. */
   private readonly pools = new Map<string, Pool>();
@@ -55,7 +69,7 @@ export class HttpTransport {
 
   constructor(
     credentials: Credentials,
-    private readonly defaultTimeoutMs: number,
+    private readonly limits: TransportLimits,
   ) {
     const [user, secret] =
       'apiKey' in credentials
@@ -103,7 +117,8 @@ export class HttpTransport {
   /** The response, whatever its status; a failure without one becomes a `ConnectionError`. */
   private async roundTrip(request: HttpRequest): Promise<RawResponse> {
     const { method, origin, path, signal } = request;
-    const timeoutMs = request.timeoutMs ?? this.defaultTimeoutMs;
+    const timeoutMs = request.timeoutMs ?? this.limits.timeoutMs;
+    const { maxResponseBytes } = this.limits;
     const failure = (error: unknown, aborted?: NetworkFailure['aborted']) =>
       errorFromNetworkFailure({ method, path, error, aborted, redact: this.redact });
     if (signal?.aborted) throw failure(signal.reason, { by: 'caller', beforeSending: true });
@@ -116,8 +131,11 @@ export class HttpTransport {
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         timeoutMs,
         signal,
+        maxBodyBytes: maxResponseBytes,
+        maxErrorBodyBytes: Math.min(maxResponseBytes, MAX_ERROR_BODY_BYTES),
       });
     } catch (error) {
+      if (error instanceof BodyTooLargeError) throw tooLarge(error, method, path);
       if (!(error instanceof ExchangeAbortedError)) throw failure(error);
       throw failure(
         error,
@@ -144,6 +162,15 @@ export class HttpTransport {
     }
     return pool;
   }
+}
+
+function tooLarge(error: BodyTooLargeError, method: HttpMethod, path: string): ResponseTooLargeError {
+  const size = error.declaredBytes === undefined ? 'more than' : `${error.declaredBytes} bytes, over`;
+  return new ResponseTooLargeError(
+    `${method} ${path} (HTTP ${error.status}) returned a body of ${size} the ${error.maxBodyBytes}-byte ` +
+      'limit; the rest was not read (raise the client option maxResponseBytes if such bodies are expected)',
+    { method, path, status: error.status, retrySafety: retrySafetyOf(method, { kind: 'too-large' }) },
+  );
 }
 
 function parseJson(raw: RawResponse, method: HttpMethod, path: string): unknown {

@@ -97,6 +97,8 @@ describe('OrchestratorClient options', () => {
     expect(resolved.conversationsBaseUrl.href).toBe('https://conversations.twilio.com/');
     expect(resolved.memoryBaseUrl.href).toBe('https://memory.twilio.com/');
     expect(resolved.timeoutMs).toBe(30_000);
+    expect(resolved.maxResponseBytes).toBe(1_048_576);
+    expect(resolved.maxPages).toBe(1_000);
   });
 
   it.each<[string, Partial<OrchestratorClientOptions> & Record<string, unknown>, string]>([
@@ -152,6 +154,9 @@ describe('OrchestratorClient options', () => {
       { timeoutMs: 2 ** 31 },
       'timeoutMs: must be an integer from 1 to 2147483647',
     ],
+    ['a zero response cap', { maxResponseBytes: 0 }, 'maxResponseBytes: must be an integer from 1 to'],
+    ['an unbounded response cap', { maxResponseBytes: Infinity }, 'maxResponseBytes: must be an integer'],
+    ['a fractional page cap', { maxPages: 2.5 }, 'maxPages: must be an integer from 1 to 1000000'],
   ])('fails early on %s, naming the field and never the value', (_case, overrides, message) => {
     const create = () => new OrchestratorClient({ ...valid, ...overrides });
     expect(create).toThrow(TypeError);

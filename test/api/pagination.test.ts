@@ -1,4 +1,9 @@
-import { OrchestratorClient, ResponseValidationError } from '../../src/api';
+import {
+  DEFAULT_MAX_PAGES,
+  OrchestratorClient,
+  PaginationError,
+  ResponseValidationError,
+} from '../../src/api';
 import { sendJson, startScriptedServer, type ScriptedServer } from './support/scripted-server';
 
 let server: ScriptedServer;
@@ -106,13 +111,77 @@ describe('list iterators', () => {
         meta: { key: 'stores', pageSize: 1, nextToken: 'same' },
       }),
     );
-    await expect(collect(client.memory.listStores())).rejects.toThrow(
-      'GET /v1/ControlPlane/Stores?pageToken=same returned meta.nextToken equal to the token it was asked for',
+    const error = await collect(client.memory.listStores()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(error).toMatchObject({ retrySafety: 'never', path: '/v1/ControlPlane/Stores' });
+    expect((error as Error).message).toBe(
+      "GET /v1/ControlPlane/Stores: page 2 returned meta.nextToken 'same', which already fetched page 2: " +
+        "the server's pages form a cycle; no further page was requested",
     );
     expect(server.received.slice(-2).map((request) => request.url)).toEqual([
       '/v1/ControlPlane/Stores',
       '/v1/ControlPlane/Stores?pageToken=same',
     ]);
+  });
+
+  it('stop when a page token repeats anywhere in the walk, A -> B -> C -> A, quoting no long token whole', async () => {
+    const long = (letter: string) => letter.repeat(200);
+    const cycle: Record<string, string> = {
+      start: long('A'),
+      [long('A')]: long('B'),
+      [long('B')]: long('C'),
+    };
+    cycle[long('C')] = long('A');
+    server.handle((request, response) => {
+      const token = new URL(request.url, server.url).searchParams.get('pageToken') ?? 'start';
+      sendJson(response, 200, {
+        stores: ['mem_store_a'],
+        meta: { nextToken: cycle[token] },
+      });
+    });
+    const error = await collect(client.memory.listStores()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PaginationError);
+    const { message } = error as Error;
+    expect(message).toContain('page 4 returned meta.nextToken');
+    expect(message).toContain('which already fetched page 2');
+    expect(message).toContain('(200 chars)');
+    expect(message).not.toContain(long('A'));
+    // Pages 1-4: the start, A, B and C; the repeated A is never requested a second time.
+    expect(server.received).toHaveLength(4);
+  });
+
+  it('stop after maxPages of endless distinct tokens, without requesting the next one', async () => {
+    server.handle((request, response) =>
+      sendJson(response, 200, {
+        stores: [],
+        meta: { nextToken: `token-${server.received.length}` },
+      }),
+    );
+    const limited = new OrchestratorClient({
+      credentials: { accountSid: 'AC' + '0'.repeat(32), authToken: 'token' },
+      conversationsBaseUrl: server.url,
+      memoryBaseUrl: server.url,
+      maxPages: 25,
+    });
+    try {
+      const error = await collect(limited.memory.listStores()).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(PaginationError);
+      expect((error as Error).message).toBe(
+        'GET /v1/ControlPlane/Stores: the listing has more than 25 pages (the client option maxPages); ' +
+          'raise it if the account really holds that many, or use a larger pageSize; no further page was requested',
+      );
+      expect(server.received).toHaveLength(25);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it(`stop an endless listing at the default of ${DEFAULT_MAX_PAGES} pages`, async () => {
+    server.handle((_request, response) =>
+      sendJson(response, 200, { stores: [], meta: { nextToken: `token-${server.received.length}` } }),
+    );
+    await expect(collect(client.memory.listStores())).rejects.toBeInstanceOf(PaginationError);
+    expect(server.received).toHaveLength(DEFAULT_MAX_PAGES);
   });
 
   it('name the bad item of a page, and a missing meta', async () => {
