@@ -122,6 +122,12 @@ export async function getProgress(handle: ProvisioningHandle): Promise<Provision
   return handle.query(progressQuery);
 }
 
+/*
+ * The summary, details and search attributes below are stored in plain text for the Web UI's
+ * list and search, outside what the payload codec encrypts: they name the configuration, the
+ * store and counts, never a customer (no address, participant name or message text).
+ */
+
 /** One line for the Web UI's workflow list. */
 export function provisioningSummary(input: ProvisionInput): string {
   return `Provision configuration "${input.configuration.displayName}" on ${storeLabel(input)}`;
@@ -133,14 +139,14 @@ export function provisioningDetails(input: ProvisionInput): string {
   const conversationLine =
     'existingConversationId' in conversation
       ? `existing \`${conversation.existingConversationId}\``
-      : `new \`${conversation.name}\` with ${conversation.participants?.length ?? 0} participant(s)`;
-  const endpoint = (e: { address?: string; participantId?: string; channel?: string }) =>
-    `\`${e.address ?? e.participantId}\`${e.channel ? ` (${e.channel})` : ''}`;
+      : `new, with ${conversation.participants?.length ?? 0} participant(s)`;
+  const channels = [...new Set([message.from, ...message.to].map((e) => e.channel ?? 'participant'))];
   return [
     `**Memory store:** ${storeLabel(input)}`,
     `**Configuration:** \`${configuration.displayName}\`: ${configuration.description}`,
     `**Conversation:** ${conversationLine}`,
-    `**First message:** from ${endpoint(message.from)} to ${message.to.map(endpoint).join(', ')}`,
+    `**First message:** to ${message.to.length} recipient(s) over ${channels.join(', ')} ` +
+      '(addresses and text are in the encrypted input)',
   ].join('\n\n');
 }
 

@@ -4,6 +4,8 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { startProvisioning, type ProvisioningHandle } from '../client';
+import { dataConverterFromEnv } from '../codec/data-converter';
+import { EncryptionConfigError } from '../codec/key-ring';
 import { connectToTemporal, temporalTargetFromEnv, type TemporalConnection } from '../temporal/connection';
 import { DEFAULT_TASK_QUEUE, type ProvisionProgress, type ProvisionResult } from '../workflows/definitions';
 import {
@@ -66,7 +68,16 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
 }
 
 async function withTemporal(run: (temporal: TemporalConnection) => Promise<number>): Promise<number> {
-  const temporal = await connectToTemporal(temporalTargetFromEnv());
+  // Encrypted whenever ORCHESTRATOR_ENCRYPTION_* keys are set, as the worker is (src/codec).
+  let dataConverter;
+  try {
+    dataConverter = dataConverterFromEnv();
+  } catch (err) {
+    if (!(err instanceof EncryptionConfigError)) throw err;
+    console.error(`error: ${err.message}`);
+    return EXIT.usage;
+  }
+  const temporal = await connectToTemporal(temporalTargetFromEnv(), dataConverter);
   try {
     return await run(temporal);
   } finally {

@@ -6,6 +6,7 @@
  * configuration only.
  */
 import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 
@@ -46,9 +47,15 @@ export interface TemporalConnection {
   namespace: string;
 }
 
-/** Connects once; the same connection carries the client's calls and a worker's polls. */
-export async function connectToTemporal(target: TemporalTarget): Promise<TemporalConnection> {
+/**
+ * Connects once; the same connection carries the client's calls and a worker's polls. The
+ * client encrypts with `dataConverter` (e.g. `dataConverterFromEnv()` from src/codec).
+ */
+export async function connectToTemporal(
+  target: TemporalTarget,
+  dataConverter?: DataConverter,
+): Promise<TemporalConnection> {
   const connection = await NativeConnection.connect(target.connectionOptions);
-  const client = new Client({ connection, namespace: target.namespace });
+  const client = new Client({ connection, namespace: target.namespace, dataConverter });
   return { connection, client, namespace: target.namespace };
 }
