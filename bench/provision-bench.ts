@@ -47,7 +47,7 @@ let sequence = 0;
 /** A happy-path input with names unique in this run; `storeId` makes it use an existing store. */
 function benchInput(storeId?: string): ProvisionInput {
   const n = (sequence += 1);
-  const to = { address: `+1555${String(n).padStart(7, '0')}`, channel: 'SMS' };
+  const to = { address: `+1555${String(n).padStart(7, '0')}`, channel: 'SMS' as const };
   return {
     provisioningId: `bench-${runTag}-${n}`,
     memoryStore: storeId ? { existingStoreId: storeId } : { displayName: `bench-${runTag}-${n}` },

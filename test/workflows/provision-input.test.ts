@@ -19,9 +19,13 @@ function issuesOf(raw: unknown): string[] {
   throw new Error('expected the input to be refused');
 }
 
-test('a complete input is accepted unchanged', () => {
+test('a complete input is accepted unchanged, with the default onFailure filled in', () => {
   const input = provisionInput();
-  expect(parseProvisionInput(input)).toEqual(input);
+  expect(parseProvisionInput(input)).toEqual({ ...input, onFailure: 'keep' });
+  expect(parseProvisionInput({ ...input, onFailure: 'rollback' })).toEqual({
+    ...input,
+    onFailure: 'rollback',
+  });
 });
 
 test('every problem is reported with its field and rule', () => {
@@ -51,7 +55,7 @@ test('every problem is reported with its field and rule', () => {
     'configuration.displayName: must be at most 32 characters',
     'configuration.statusCallbacks: at most 2 status callbacks on create',
     'message.to: needs at least one recipient',
-    'message.text: must not be empty',
+    'message.text: must not be empty or only whitespace or invisible characters',
     'polling.jitterRatio: must be below 1',
     'polling.initialIntervalMs: initialIntervalMs must not exceed maxIntervalMs',
   ]);
@@ -88,10 +92,13 @@ test('a polling policy that allows more than 500 polls per wait is refused, with
 test('mixed or unknown fields are refused, and VOICE cannot send', () => {
   const valid = provisionInput();
   expect(issuesOf({ ...valid, memoryStore: { displayName: 'a', existingStoreId: 'b' } })).toEqual([
-    'memoryStore: Unrecognized key: "existingStoreId"',
+    'memoryStore: give displayName (to create a store) or existingStoreId (to use one), not both: nothing decides between them',
   ]);
   expect(issuesOf({ ...valid, extra: true })).toEqual(['(input): Unrecognized key: "extra"']);
   expect(
     issuesOf({ ...valid, message: { ...valid.message, from: { address: '+1555', channel: 'voice' } } }),
-  ).toEqual(['message.from: VOICE is receive-only: a message cannot be sent over it']);
+  ).toEqual(['message.from.channel: must be one of SMS, RCS, WHATSAPP, CHAT']);
+  expect(
+    issuesOf({ ...valid, message: { ...valid.message, from: { address: '+1555', channel: 'VOICE' } } }),
+  ).toEqual(['message.from.channel: VOICE is receive-only: a message cannot be sent over it']);
 });
