@@ -1,0 +1,146 @@
+/**
+ * An encrypted stack on a real dev server: the server keeps its state in a SQLite file the test
+ * can read, the worker and the test's client encrypt with one key ring, and a second client
+ * without the codec sees what the server stores. Optionally the Web UI is on, pointed at a codec
+ * server.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { OrchestratorClient } from '../../src/api';
+import { encryptedDataConverter, FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
+import { keyRing, type KeyRing } from '../../src/codec/key-ring';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
+import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
+import { E2E_CREDENTIALS } from '../e2e/support';
+
+export function randomRing(keyId = 'test-key-1'): KeyRing {
+  return keyRing(keyId, { [keyId]: randomBytes(32).toString('base64') }, 'test');
+}
+
+export interface EncryptedStack {
+  testEnv: TestWorkflowEnvironment;
+  /** Encrypts and decrypts, as the toolkit's users do. */
+  client: Client;
+  /** No codec: sees the payloads as the server stores them. */
+  rawClient: Client;
+  emulator: RunningEmulator;
+  taskQueue: string;
+  dbFile: string;
+  /** Stops the worker and the server (once); the SQLite file stays until `removeState`. */
+  stop(): Promise<void>;
+  removeState(): void;
+}
+
+export interface EncryptedStackOptions {
+  ring: KeyRing;
+  /** Web UI port and the codec endpoint it calls, if any. */
+  ui?: { port: number; codecEndpoint?: string };
+  /** Reuse a stopped stack's SQLite file. */
+  dbFile?: string;
+}
+
+const quiet = () => undefined;
+const quietBundlerLogger = {
+  trace: quiet,
+  debug: quiet,
+  info: quiet,
+  warn: quiet,
+  error: console.error,
+  log: quiet,
+};
+
+export async function startEncryptedStack({
+  ring,
+  ui,
+  dbFile,
+}: EncryptedStackOptions): Promise<EncryptedStack> {
+  const stateDir = dbFile ? undefined : mkdtempSync(join(tmpdir(), 'encrypted-stack-'));
+  const dbFilename = dbFile ?? join(stateDir!, 'temporal.db');
+  const dataConverter = encryptedDataConverter(ring);
+  const [testEnv, emulator, workflowBundle] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: resolveTemporalBinary('cli').executable,
+        searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+        dbFilename,
+        ...(ui ? { ui: true, uiPort: ui.port } : {}),
+        extraArgs: ui?.codecEndpoint ? ['--ui-codec-endpoint', ui.codecEndpoint] : [],
+      },
+      client: { dataConverter },
+    }),
+    startEmulator({
+      credentials: E2E_CREDENTIALS,
+      operationLatency: { ms: 300 },
+      actionLatency: { ms: 200 },
+      retryAfterSeconds: 0,
+    }),
+    // The bundle carries the encoding failure converter, so workflow failures are encrypted too.
+    bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: quietBundlerLogger,
+    }),
+  ]);
+  const api = new OrchestratorClient({
+    credentials: { accountSid: E2E_CREDENTIALS.accountSid, authToken: E2E_CREDENTIALS.authToken },
+    conversationsBaseUrl: emulator.url,
+    memoryBaseUrl: emulator.url,
+  });
+  const taskQueue = `encrypted-${randomUUID()}`;
+  const worker: Worker = await createWorker({
+    connection: testEnv.nativeConnection,
+    taskQueue,
+    api,
+    workflowBundle,
+    dataConverter,
+  });
+  const running = worker.run();
+  let stopping: Promise<void> | undefined;
+  return {
+    testEnv,
+    client: testEnv.client,
+    rawClient: new Client({ connection: testEnv.connection, namespace: testEnv.namespace ?? 'default' }),
+    emulator,
+    taskQueue,
+    dbFile: dbFilename,
+    stop() {
+      stopping ??= (async () => {
+        worker.shutdown();
+        await running;
+        await api.close();
+        await emulator.close();
+        await testEnv.teardown();
+      })();
+      return stopping;
+    },
+    removeState() {
+      if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+
+/** A history as JSON with every payload's bytes decoded as text, as a search for plaintext needs. */
+export function historyText(history: History): string {
+  return JSON.stringify(history, (key, value: unknown) =>
+    key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('latin1') : value,
+  );
+}
+
+/** Every byte the dev server wrote for its SQLite state (the database and its WAL), as text. */
+export function sqliteText(dbFile: string): string {
+  const dir = join(dbFile, '..');
+  const base = dbFile.slice(dir.length + 1);
+  return readdirSync(dir)
+    .filter((name) => name.startsWith(base))
+    .map((name) => readFileSync(join(dir, name)).toString('latin1'))
+    .join('\n');
+}
