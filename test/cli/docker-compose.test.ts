@@ -13,7 +13,9 @@ const ROOT = join(__dirname, '..', '..');
 const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
 
 test('the setup one-shot registers exactly the workflow search attributes', () => {
-  const loop = /for name in ([^;]+); do/.exec(compose);
+  expect(compose).toContain('./docker/setup-namespace.sh:/setup/setup-namespace.sh:ro');
+  const setup = readFileSync(join(ROOT, 'docker', 'setup-namespace.sh'), 'utf8');
+  const loop = /for name in ([^;]+); do/.exec(setup);
   expect(loop?.[1]?.trim().split(/\s+/).sort()).toEqual(SEARCH_ATTRIBUTE_KEYS.map((key) => key.name).sort());
 });
 
