@@ -3,7 +3,18 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['lib/**', 'node_modules/**', '.temporal/**', '.local/**', 'coverage/**'] },
+  {
+    // dist/: `npm run build`'s output; test/package/consumer: checked against the installed package.
+    ignores: [
+      'lib/**',
+      'dist/**',
+      'test/package/consumer/**',
+      'node_modules/**',
+      '.temporal/**',
+      '.local/**',
+      'coverage/**',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

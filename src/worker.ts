@@ -6,7 +6,15 @@
  * TEMPORAL_*; TWILIO_* for the Orchestrator, see src/api), polls `TEMPORAL_TASK_QUEUE`
  * (default `orchestrator-provisioning`), logs at `TEMPORAL_LOG_LEVEL` (default INFO) and drains
  * in-flight tasks on SIGINT/SIGTERM before it exits. `createWorker` is the same worker for `npm start`, the tests and the benchmark.
+ *
+ * Compiled by `npm run build`, this file runs as `node dist/worker.js` (`npm run worker:prod`,
+ * the Dockerfile) and loads the workflow bundle built next to it (dist/workflow-bundle*.js):
+ * no TypeScript loader and no bundling at start-up. Under tsx (`npm run worker`) there is no
+ * such bundle and the worker bundles src/workflows when it starts, as in development.
+ * Concurrency and the sticky cache come from TEMPORAL_MAX_* (src/worker-tuning.ts).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DefaultLogger,
   NativeConnection,
@@ -20,8 +28,10 @@ import type { DataConverter } from '@temporalio/common';
 import { createActivities } from './activities';
 import { OrchestratorClient, clientOptionsFromEnv, type OrchestratorApi } from './api';
 import { describeClientOptions } from './cli/describe-orchestrator';
-import { dataConverterFromEnv } from './codec/data-converter';
+import { dataConverterFromEnv, FAILURE_CONVERTER_PATH } from './codec/data-converter';
+import { ConfigurationError } from './cli/configuration-error';
 import { describeTemporalTarget, temporalTargetFromEnv } from './temporal/connection';
+import { describeWorkerTuning, workerTuningFromEnv } from './worker-tuning';
 import { DEFAULT_TASK_QUEUE } from './workflows/definitions';
 
 export interface ProvisioningWorkerOptions {
@@ -35,7 +45,9 @@ export interface ProvisioningWorkerOptions {
   api: OrchestratorApi;
   /**
    * Workflow code bundled once by `bundleWorkflowCode` (tests and benchmarks reuse it across
-   * workers). @default bundles src/workflows when the worker is created (a few seconds)
+   * workers). @default the prebuilt bundle next to this file that fits `dataConverter`, when
+   * there is one (`prebuiltWorkflowBundlePath`, written by `npm run build`), else bundles
+   * `WORKFLOWS_PATH` when the worker is created (a few seconds)
    */
   workflowBundle?: WorkflowBundle;
   /**
@@ -52,13 +64,32 @@ export interface ProvisioningWorkerOptions {
   >;
 }
 
-/** Where the worker finds its workflows: the given bundle, else the sources next to this file. */
+/** The workflows' entry module, for `bundleWorkflowCode` or `Worker.create({ workflowsPath })`. */
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 
+/**
+ * Where `npm run build` writes the bundled workflows for a data converter, next to the compiled
+ * worker (dist/): converters loaded by path run inside the bundle, so a prebuilt bundle fits
+ * only the converters it was built with. `undefined` for converters no build knows.
+ */
+export function prebuiltWorkflowBundlePath(dataConverter?: DataConverter): string | undefined {
+  if (dataConverter?.payloadConverterPath) return undefined;
+  if (!dataConverter?.failureConverterPath) return join(__dirname, 'workflow-bundle.js');
+  if (dataConverter.failureConverterPath === FAILURE_CONVERTER_PATH)
+    return join(__dirname, 'workflow-bundle-encrypted.js');
+  return undefined;
+}
+
+/** The given bundle, else the prebuilt one if this is the compiled worker, else the sources. */
+function workflowSource(given: WorkflowBundle | undefined, dataConverter: DataConverter | undefined) {
+  if (given) return { workflowBundle: given };
+  const prebuilt = prebuiltWorkflowBundlePath(dataConverter);
+  if (prebuilt && existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
+  return { workflowsPath: WORKFLOWS_PATH };
+}
+
 export async function createWorker(options: ProvisioningWorkerOptions): Promise<Worker> {
-  const workflows = options.workflowBundle
-    ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: WORKFLOWS_PATH };
+  const workflows = workflowSource(options.workflowBundle, options.dataConverter);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
@@ -77,10 +108,12 @@ export async function createWorker(options: ProvisioningWorkerOptions): Promise<
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Credentials are checked before connecting: a missing variable is named at once.
   const orchestrator = clientOptionsFromEnv(env);
+  const tuning = workerTuningFromEnv(env);
   const api = new OrchestratorClient(orchestrator);
   const target = temporalTargetFromEnv();
   const taskQueue = env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE;
   const dataConverter = dataConverterFromEnv(env);
+  requirePrebuiltBundleInProduction(env, dataConverter);
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {
     const worker = await createWorker({
@@ -88,9 +121,11 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       namespace: target.namespace,
       taskQueue,
       api,
+      tuning,
       dataConverter,
     });
     console.log(`[worker] polling task queue ${taskQueue} on ${describeTemporalTarget(target)}`);
+    console.log(`[worker] tuning: ${describeWorkerTuning(tuning)}`);
     console.log(`[worker] Orchestrator: ${describeClientOptions(orchestrator)}`);
     console.log(
       `[worker] payloads: ${dataConverter ? 'encrypted' : 'not encrypted (no ORCHESTRATOR_ENCRYPTION_* keys)'}`,
@@ -101,6 +136,17 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
     await connection.close();
     await api.close();
   }
+}
+
+/** Production never bundles at start-up: a missing bundle means the build did not run. */
+function requirePrebuiltBundleInProduction(env: NodeJS.ProcessEnv, dataConverter: DataConverter | undefined) {
+  if (env.NODE_ENV !== 'production') return;
+  const prebuilt = prebuiltWorkflowBundlePath(dataConverter);
+  if (prebuilt && existsSync(prebuilt)) return;
+  throw new ConfigurationError(
+    `NODE_ENV=production needs a prebuilt workflow bundle (${prebuilt ?? 'none fits this data converter'}): ` +
+      'run `npm run build`, then start the compiled worker, `npm run worker:prod` (node dist/worker.js)',
+  );
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];

@@ -1,147 +1,163 @@
 /**
- * zod schemas of every response body the client reads. Objects are loose (unknown fields pass
- * through, so a new server field never breaks the client); known fields with a wrong type are
- * rejected with a `ResponseValidationError` naming the field path.
+ * zod schemas of every response body the client reads, and the one source of the response types
+ * (src/api/types.ts derives them with `z.infer`). Objects strip unknown fields: a new server
+ * field never breaks the client, and never leaves it either (nothing a server adds reaches an
+ * activity result, and so a workflow's history). Known fields with a wrong type are rejected with
+ * a `ResponseValidationError` naming the field path. Free text a server writes about a failure
+ * (an operation's `error`, an action's `failureReason`) is cut to `MAX_SERVER_TEXT_CHARS`.
  *
  * ID prefixes are deliberately not checked: the pages show both `cfg_configuration_` and
  * `conv_configuration_` for the same resource.
  */
 import { z } from 'zod';
+import { boundText } from './bounded-text';
 import { ResponseValidationError } from './errors';
-import type {
-  Action,
-  Communication,
-  Configuration,
-  Conversation,
-  MemoryStore,
-  Operation,
-  OperationError,
-  Participant,
-} from './types';
 
 const stringMap = z.record(z.string(), z.string());
 
-const operationErrorSchema: z.ZodType<OperationError> = z.looseObject({
-  type: z.string().optional(),
-  title: z.string().optional(),
+/** Server-written text about a failure: kept, but never longer than `MAX_SERVER_TEXT_CHARS`. */
+const serverText = z.string().transform((text) => boundText(text));
+
+export const operationStatusSchema = z.enum(['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED']);
+
+export const operationErrorSchema = z.object({
+  type: serverText.optional(),
+  title: serverText.optional(),
   status: z.number().int().optional(),
-  code: z.union([z.number().int(), z.string()]).optional(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
+  code: z.union([z.number().int(), serverText]).optional(),
+  detail: serverText.optional(),
+  instance: serverText.optional(),
 });
 
 /**
  * Both hosts' operation bodies: Memory's carries `result` and an error with `code`,
  * Conversations' carries `related` and an RFC 9457 error. One schema reads either.
  */
-export const operationSchema: z.ZodType<Omit<Operation, 'retryAfterMs'>> = z.looseObject({
+export const operationSchema = z.object({
   operationId: z.string().min(1),
-  status: z.enum(['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED']),
+  status: operationStatusSchema,
   createdAt: z.string().optional(),
   completedAt: z.string().nullish(),
   statusUrl: z.string().optional(),
-  result: z.looseObject({ type: z.string().optional(), id: z.string().optional() }).nullish(),
+  /** Memory operations: `{ type: 'RESOURCE_ID', id }` once COMPLETED. */
+  result: z.object({ type: z.string().optional(), id: z.string().optional() }).nullish(),
+  /** Conversations operations: named IDs such as `configurationId`. */
   related: stringMap.nullish(),
   error: operationErrorSchema.nullish(),
 });
 
 /** Body of a 202: Conversations sends `{statusUrl, related?}`, Memory `{message, statusUrl}`. */
-export const acceptedBodySchema = z.looseObject({
+export const acceptedBodySchema = z.object({
   statusUrl: z.string().min(1).optional(),
   related: stringMap.nullish(),
-  message: z.string().optional(),
+  message: serverText.optional(),
 });
 
-export const storeSchema: z.ZodType<MemoryStore> = z.looseObject({
+export const storeStatusSchema = z.enum(['QUEUED', 'PROVISIONING', 'ACTIVE', 'FAILED']);
+
+export const storeSchema = z.object({
   id: z.string().min(1),
   displayName: z.string(),
   description: z.string().nullish(),
-  status: z.enum(['QUEUED', 'PROVISIONING', 'ACTIVE', 'FAILED']),
+  status: storeStatusSchema,
   intelligenceServiceId: z.string().nullish(),
   version: z.number().int().optional(),
 });
 
-const channelSettingsSchema = z.looseObject({
-  statusTimeouts: z
-    .looseObject({ inactive: z.number().optional(), closed: z.number().optional() })
-    .optional(),
+export const channelSettingsSchema = z.object({
+  statusTimeouts: z.object({ inactive: z.number().optional(), closed: z.number().optional() }).optional(),
   captureRules: z
-    .array(z.looseObject({ from: z.string(), to: z.string(), metadata: stringMap.optional() }))
+    .array(z.object({ from: z.string(), to: z.string(), metadata: stringMap.optional() }))
     .optional(),
 });
 
-export const configurationSchema: z.ZodType<Configuration> = z.looseObject({
+export const conversationGroupingTypeSchema = z.enum([
+  'GROUP_BY_PROFILE',
+  'GROUP_BY_PARTICIPANT_ADDRESSES',
+  'GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE',
+]);
+
+export const statusCallbackSchema = z.object({
+  url: z.string(),
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).default('POST'),
+});
+
+export const configurationSchema = z.object({
   id: z.string().min(1),
   displayName: z.string(),
   description: z.string(),
-  conversationGroupingType: z.enum([
-    'GROUP_BY_PROFILE',
-    'GROUP_BY_PARTICIPANT_ADDRESSES',
-    'GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE',
-  ]),
+  conversationGroupingType: conversationGroupingTypeSchema,
   memoryStoreId: z.string(),
   // Keyed by channel type; keys are not checked so a new channel does not break reads.
   channelSettings: z.record(z.string(), channelSettingsSchema).optional(),
   // `method` is optional with POST as its default; the request schema allows all five methods.
-  statusCallbacks: z
-    .array(
-      z.looseObject({
-        url: z.string(),
-        method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).default('POST'),
-      }),
-    )
-    .optional(),
+  statusCallbacks: z.array(statusCallbackSchema).optional(),
   intelligenceConfigurationIds: z.array(z.string()).optional(),
   memoryExtractionEnabled: z.boolean().optional(),
-  conversationsV1Bridge: z.looseObject({ serviceId: z.string() }).optional(),
+  conversationsV1Bridge: z.object({ serviceId: z.string() }).optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
   version: z.number().int().optional(),
 });
 
-const participantSchema: z.ZodType<Participant> = z.looseObject({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  type: z.enum(['HUMAN_AGENT', 'CUSTOMER', 'AI_AGENT', 'AGENT', 'UNKNOWN']).optional(),
-  profileId: z.string().optional(),
-  addresses: z
-    .array(z.looseObject({ channel: z.string(), address: z.string(), channelId: z.string().optional() }))
-    .optional(),
+/**
+ * Creating a conversation accepts HUMAN_AGENT, CUSTOMER and AI_AGENT; responses may also carry
+ * AGENT and UNKNOWN (the spec's participant schema).
+ */
+export const participantTypeSchema = z.enum(['HUMAN_AGENT', 'CUSTOMER', 'AI_AGENT', 'AGENT', 'UNKNOWN']);
+
+export const participantAddressSchema = z.object({
+  channel: z.string(),
+  address: z.string(),
+  channelId: z.string().optional(),
 });
 
-export const conversationSchema: z.ZodType<Conversation> = z.looseObject({
+export const participantSchema = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  type: participantTypeSchema.optional(),
+  profileId: z.string().optional(),
+  addresses: z.array(participantAddressSchema).optional(),
+});
+
+export const conversationStatusSchema = z.enum(['ACTIVE', 'INACTIVE', 'CLOSED']);
+
+export const conversationSchema = z.object({
   id: z.string().min(1),
   accountId: z.string().optional(),
   configurationId: z.string(),
-  status: z.enum(['ACTIVE', 'INACTIVE', 'CLOSED']).optional(),
+  status: conversationStatusSchema.optional(),
   name: z.string().nullish(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
   participants: z.array(participantSchema).optional(),
 });
 
-const endpointSchema = z.looseObject({
+export const endpointSchema = z.object({
   address: z.string().optional(),
   channel: z.string().optional(),
   participantId: z.string().optional(),
 });
 
-export const communicationSchema: z.ZodType<Communication> = z.looseObject({
+export const communicationSchema = z.object({
   id: z.string().min(1),
   conversationId: z.string().optional(),
   author: endpointSchema.nullish(),
-  content: z.looseObject({ text: z.string().nullish() }).nullish(),
+  content: z.object({ text: z.string().nullish() }).nullish(),
   recipients: z.array(endpointSchema).optional(),
   createdAt: z.string().optional(),
 });
 
-export const actionSchema: z.ZodType<Omit<Action, 'retryAfterMs'>> = z.looseObject({
+export const actionStatusSchema = z.enum(['PENDING', 'COMPLETED', 'FAILED']);
+
+export const actionSchema = z.object({
   id: z.string().min(1),
   type: z.string(),
-  status: z.enum(['PENDING', 'COMPLETED', 'FAILED']),
+  status: actionStatusSchema,
   conversationId: z.string(),
-  related: stringMap.optional(),
-  failureReason: z.string().nullish(),
+  /** `messageSid` while PENDING or COMPLETED; `communicationId` once COMPLETED. */
+  related: z.object({ messageSid: z.string().optional(), communicationId: z.string().optional() }).optional(),
+  failureReason: serverText.nullish(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
   completedAt: z.string().nullish(),
@@ -152,9 +168,11 @@ export const storeIdSchema = z.string().min(1);
 /**
  * Envelope of every list response. The spec requires `meta.key` and `meta.pageSize` on most
  * lists but not on communications, so both are optional here and defaulted by the paginator.
+ * Loose because the items sit under a key `meta.key` names; only `meta` and the items (each
+ * parsed by its own stripping schema) are ever read out of it.
  */
 export const pageEnvelopeSchema = z.looseObject({
-  meta: z.looseObject({
+  meta: z.object({
     key: z.string().optional(),
     pageSize: z.number().int().optional(),
     nextToken: z.string().nullish(),

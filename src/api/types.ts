@@ -4,10 +4,34 @@
  * These are the contract between the HTTP client (src/api), the activities that call it and
  * the workflows that receive its results. Everything here is plain, serialisable data: it
  * crosses Temporal's payload boundary unchanged.
+ *
+ * Response shapes are derived from their zod schemas (src/api/schemas.ts), so they are written
+ * once; request shapes are written here. Type-only imports: workflows import this file.
  */
+import type { z } from 'zod';
+import type {
+  actionSchema,
+  actionStatusSchema,
+  channelSettingsSchema,
+  communicationSchema,
+  configurationSchema,
+  conversationGroupingTypeSchema,
+  conversationSchema,
+  conversationStatusSchema,
+  endpointSchema,
+  operationErrorSchema,
+  operationSchema,
+  operationStatusSchema,
+  participantAddressSchema,
+  participantSchema,
+  participantTypeSchema,
+  statusCallbackSchema,
+  storeSchema,
+  storeStatusSchema,
+} from './schemas';
 
 /** Status of an async operation. RUNNING is pending; CANCELLED is a terminal failure. */
-export type OperationStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type OperationStatus = z.infer<typeof operationStatusSchema>;
 
 /** Statuses after which an operation never changes again. */
 export const TERMINAL_OPERATION_STATUSES: readonly OperationStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -15,31 +39,17 @@ export const TERMINAL_OPERATION_STATUSES: readonly OperationStatus[] = ['COMPLET
 /** Which host an operation lives on; the two hosts use different operation paths and bodies. */
 export type OperationHost = 'memory' | 'conversations';
 
-/** Details of a failed operation; Conversations uses RFC 9457 fields, Memory adds `code`. */
-export interface OperationError {
-  type?: string;
-  title?: string;
-  status?: number;
-  code?: number | string;
-  detail?: string;
-  instance?: string;
-}
+/**
+ * Details of a failed operation; Conversations uses RFC 9457 fields, Memory adds `code`. Text
+ * fields are cut to `MAX_SERVER_TEXT_CHARS`.
+ */
+export type OperationError = z.infer<typeof operationErrorSchema>;
 
 /** One poll of `GET .../ControlPlane/Operations/{id}`, normalised across both hosts. */
-export interface Operation {
-  operationId: string;
-  status: OperationStatus;
-  createdAt?: string;
-  completedAt?: string | null;
-  statusUrl?: string;
-  /** Memory operations: `{ type: 'RESOURCE_ID', id }` once COMPLETED. */
-  result?: { type?: string; id?: string } | null;
-  /** Conversations operations: named IDs such as `configurationId`. */
-  related?: Record<string, string> | null;
-  error?: OperationError | null;
+export type Operation = z.infer<typeof operationSchema> & {
   /** The response's `Retry-After`, parsed (RFC 9110) and clamped; undefined when absent or junk. */
   retryAfterMs?: number;
-}
+};
 
 /** Every `202 Accepted` for an async operation, parsed into one shape. */
 export interface AcceptedOperation {
@@ -59,7 +69,7 @@ export interface AcceptedOperation {
 
 // ---------- Memory stores ----------
 
-export type StoreStatus = 'QUEUED' | 'PROVISIONING' | 'ACTIVE' | 'FAILED';
+export type StoreStatus = z.infer<typeof storeStatusSchema>;
 
 export interface CreateStoreRequest {
   /** Required, `^[a-zA-Z0-9-]+$`, unique per account. */
@@ -68,32 +78,18 @@ export interface CreateStoreRequest {
   description?: string;
 }
 
-export interface MemoryStore {
-  id: string;
-  displayName: string;
-  description?: string | null;
-  status: StoreStatus;
-  intelligenceServiceId?: string | null;
-  version?: number;
-}
+export type MemoryStore = z.infer<typeof storeSchema>;
 
 // ---------- Configurations ----------
 
-export type ConversationGroupingType =
-  'GROUP_BY_PROFILE' | 'GROUP_BY_PARTICIPANT_ADDRESSES' | 'GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE';
+export type ConversationGroupingType = z.infer<typeof conversationGroupingTypeSchema>;
 
 export type ChannelType = 'VOICE' | 'SMS' | 'RCS' | 'WHATSAPP' | 'CHAT';
 
-export interface ChannelSettings {
-  statusTimeouts?: { inactive?: number; closed?: number };
-  captureRules?: { from: string; to: string; metadata?: Record<string, string> }[];
-}
+export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 
-export interface StatusCallback {
-  url: string;
-  /** The create/update schemas accept all five; the response schema names only GET and POST. */
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-}
+/** The create/update schemas accept all five methods; the response schema names only GET and POST. */
+export type StatusCallback = z.infer<typeof statusCallbackSchema>;
 
 export interface ConfigurationRequest {
   /** Max 32, `^[a-zA-Z0-9-_ ]+$`. */
@@ -112,12 +108,7 @@ export interface ConfigurationRequest {
   conversationsV1Bridge?: { serviceId: string };
 }
 
-export interface Configuration extends ConfigurationRequest {
-  id: string;
-  createdAt?: string;
-  updatedAt?: string;
-  version?: number;
-}
+export type Configuration = z.infer<typeof configurationSchema>;
 
 // ---------- Conversations ----------
 
@@ -125,21 +116,11 @@ export interface Configuration extends ConfigurationRequest {
  * Creating a conversation accepts HUMAN_AGENT, CUSTOMER and AI_AGENT; responses may also carry
  * AGENT and UNKNOWN (the spec's participant schema).
  */
-export type ParticipantType = 'HUMAN_AGENT' | 'CUSTOMER' | 'AI_AGENT' | 'AGENT' | 'UNKNOWN';
+export type ParticipantType = z.infer<typeof participantTypeSchema>;
 
-export interface ParticipantAddress {
-  channel: string;
-  address: string;
-  channelId?: string;
-}
+export type ParticipantAddress = z.infer<typeof participantAddressSchema>;
 
-export interface Participant {
-  id?: string;
-  name?: string;
-  type?: ParticipantType;
-  profileId?: string;
-  addresses?: ParticipantAddress[];
-}
+export type Participant = z.infer<typeof participantSchema>;
 
 export interface CreateConversationRequest {
   configurationId: string;
@@ -147,37 +128,17 @@ export interface CreateConversationRequest {
   participants?: Participant[];
 }
 
-export type ConversationStatus = 'ACTIVE' | 'INACTIVE' | 'CLOSED';
+export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
 
-export interface Conversation {
-  id: string;
-  accountId?: string;
-  configurationId: string;
-  status?: ConversationStatus;
-  name?: string | null;
-  createdAt?: string;
-  updatedAt?: string;
-  participants?: Participant[];
-}
+export type Conversation = z.infer<typeof conversationSchema>;
 
-export interface Communication {
-  id: string;
-  conversationId?: string;
-  author?: { address?: string; channel?: string; participantId?: string } | null;
-  content?: { text?: string | null } | null;
-  recipients?: { address?: string; channel?: string; participantId?: string }[];
-  createdAt?: string;
-}
+export type Communication = z.infer<typeof communicationSchema>;
 
 // ---------- Actions ----------
 
-export type ActionStatus = 'PENDING' | 'COMPLETED' | 'FAILED';
+export type ActionStatus = z.infer<typeof actionStatusSchema>;
 
-export interface MessageEndpoint {
-  participantId?: string;
-  address?: string;
-  channel?: string;
-}
+export type MessageEndpoint = z.infer<typeof endpointSchema>;
 
 export interface SendMessageRequest {
   type: 'SEND_MESSAGE';
@@ -189,20 +150,11 @@ export interface SendMessageRequest {
   };
 }
 
-export interface Action {
-  id: string;
-  type: string;
-  status: ActionStatus;
-  conversationId: string;
-  /** `messageSid` while PENDING or COMPLETED; `communicationId` once COMPLETED. */
-  related?: { messageSid?: string; communicationId?: string } & Record<string, string>;
-  failureReason?: string | null;
-  createdAt?: string;
-  updatedAt?: string;
-  completedAt?: string | null;
+/** `failureReason` is cut to `MAX_SERVER_TEXT_CHARS`. */
+export type Action = z.infer<typeof actionSchema> & {
   /** The response's `Retry-After`, when the server sent one. */
   retryAfterMs?: number;
-}
+};
 
 // ---------- Lists ----------
 

@@ -155,6 +155,29 @@ describe('response size', () => {
   });
 });
 
+describe('unknown fields', () => {
+  it('never leave the client: a 100-level nested object and a 1 MB field are stripped from a poll', async () => {
+    let nested: Record<string, unknown> = { leaf: true };
+    for (let depth = 0; depth < 100; depth++) nested = { nested };
+    server.handle((_request, response) =>
+      sendJson(response, 200, {
+        operationId: 'proc_job_01',
+        status: 'FAILED',
+        nested,
+        padding: 'p'.repeat(1_000_000),
+        error: { title: 'Failed', detail: 'd'.repeat(20_000), trace: nested },
+      }),
+    );
+    const operation = await client.memory.getOperation('proc_job_01');
+    expect(operation).toEqual({
+      operationId: 'proc_job_01',
+      status: 'FAILED',
+      error: { title: 'Failed', detail: `${'d'.repeat(500)}… (20000 chars)` },
+    });
+    expect(JSON.stringify(operation).length).toBeLessThan(700);
+  });
+});
+
 describe('error bodies', () => {
   it('keeps a 400 with a 10 MB error body a non-retryable BadRequestError, reading only its start', async () => {
     const huge = JSON.stringify({ code: 20001, message: 'x'.repeat(10 * MiB), status: 400 });

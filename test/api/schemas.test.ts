@@ -73,14 +73,43 @@ describe('operationSchema', () => {
     ).toBeNull();
   });
 
-  it('tolerates unknown fields and keeps them', () => {
+  it('tolerates unknown fields and strips them, however deep or large', () => {
+    let nested: Record<string, unknown> = { leaf: 'x'.repeat(1_000) };
+    for (let depth = 0; depth < 100; depth++) nested = { nested };
+    const body = {
+      operationId: 'x',
+      status: 'RUNNING',
+      progress: 0.5,
+      nested,
+      huge: 'y'.repeat(1_000_000),
+      result: { id: 'mem_store_01', type: 'RESOURCE_ID', extra: 'z'.repeat(100_000) },
+      error: { title: 'Failed', unknown: { deeper: nested } },
+    };
+    const operation = parseResponseBody(operationSchema, body, 'operation', origin);
+    expect(operation).toEqual({
+      operationId: 'x',
+      status: 'RUNNING',
+      result: { id: 'mem_store_01', type: 'RESOURCE_ID' },
+      error: { title: 'Failed' },
+    });
+    expect(JSON.stringify(operation).length).toBeLessThan(200);
+  });
+
+  it('cuts the text of an operation error to 500 characters with a marker, and keeps the operation', () => {
     const operation = parseResponseBody(
       operationSchema,
-      { operationId: 'x', status: 'RUNNING', progress: 0.5 },
+      {
+        operationId: 'x',
+        status: 'FAILED',
+        error: { title: 't'.repeat(600), detail: 'd'.repeat(100_000), code: 'c'.repeat(10_000), status: 500 },
+      },
       'operation',
       origin,
     );
-    expect(operation).toMatchObject({ status: 'RUNNING', progress: 0.5 });
+    expect(operation.error?.title).toBe(`${'t'.repeat(500)}… (600 chars)`);
+    expect(operation.error?.detail).toBe(`${'d'.repeat(500)}… (100000 chars)`);
+    expect(operation.error?.code).toBe(`${'c'.repeat(500)}… (10000 chars)`);
+    expect(operation.error?.status).toBe(500);
   });
 
   it('names the field and the rule of every wrong type, never the value', () => {
@@ -178,5 +207,60 @@ describe('resource schemas', () => {
         parseResponseBody(actionSchema, { ...action, related: { messageSid: 1 } }, 'action', origin),
       ),
     ).toContain('action.related.messageSid: expected string, received number');
+  });
+
+  it("keeps an action's messageSid and communicationId only, and cuts a long failureReason", () => {
+    const action = parseResponseBody(
+      actionSchema,
+      {
+        id: 'conv_action_01',
+        type: 'SEND_MESSAGE',
+        status: 'FAILED',
+        conversationId: 'c',
+        related: { messageSid: 'SM1', communicationId: 'conv_communication_1', tracking: 'x'.repeat(10_000) },
+        failureReason: 'undeliverable '.repeat(1_000),
+        debug: { trace: 'x'.repeat(10_000) },
+      },
+      'action',
+      origin,
+    );
+    expect(action.related).toEqual({ messageSid: 'SM1', communicationId: 'conv_communication_1' });
+    expect(action.failureReason).toHaveLength(500 + '… (14000 chars)'.length);
+    expect(action).not.toHaveProperty('debug');
+  });
+
+  it('strips unknown fields of configurations, conversations and stores at every level', () => {
+    const parsed = parseResponseBody(
+      configurationSchema,
+      {
+        ...configuration,
+        internal: { secretish: 'x' },
+        channelSettings: { SMS: { ...configuration.channelSettings.SMS, experimental: true } },
+        statusCallbacks: [{ url: 'https://example.com/a', headers: { a: 'b' } }],
+      },
+      'configuration',
+      origin,
+    );
+    expect(parsed).not.toHaveProperty('internal');
+    expect(parsed.channelSettings?.['SMS']).not.toHaveProperty('experimental');
+    expect(parsed.statusCallbacks).toEqual([{ url: 'https://example.com/a', method: 'POST' }]);
+    const conversation = parseResponseBody(
+      conversationSchema,
+      {
+        id: 'conv_conversation_01',
+        configurationId: 'c',
+        participants: [{ id: 'p', addresses: [{ channel: 'SMS', address: '+1', geo: {} }], score: 1 }],
+      },
+      'conversation',
+      origin,
+    );
+    expect(conversation.participants).toEqual([{ id: 'p', addresses: [{ channel: 'SMS', address: '+1' }] }]);
+    const store = parseResponseBody(
+      storeSchema,
+      { id: 'mem_store_01', displayName: 'support', status: 'ACTIVE', billing: { plan: 'x' } },
+      'store',
+      origin,
+    );
+    expect(store).toEqual({ id: 'mem_store_01', displayName: 'support', status: 'ACTIVE' });
   });
 });

@@ -1,0 +1,42 @@
+/**
+ * The package's main entry (`orchestrator-temporal`): starting, following and awaiting
+ * provisionings from backend code, with the input, progress and result types.
+ *
+ *     import { startProvisioning, getProgress, awaitProvisioning } from 'orchestrator-temporal';
+ *
+ * The other entries: `orchestrator-temporal/worker` (a worker of your own),
+ * `orchestrator-temporal/workflows`, `orchestrator-temporal/api` (the HTTP client) and
+ * `orchestrator-temporal/emulator` (the Orchestrator emulator, to test against).
+ */
+export {
+  awaitProvisioning,
+  getProgress,
+  ProvisioningConflictError,
+  startProvisioning,
+  type ProvisioningHandle,
+  type StartedProvisioning,
+  type StartProvisioningOptions,
+} from './client';
+export {
+  DEFAULT_TASK_QUEUE,
+  OrchestratorConfigurationId,
+  OrchestratorStoreId,
+  progressQuery,
+  provisioningWorkflowId,
+  ProvisioningStep,
+  SEARCH_ATTRIBUTE_KEYS,
+  StuckOperationId,
+  type ConfigurationIdSource,
+  type ProvisionIds,
+  type ProvisionProgress,
+  type ProvisionResult,
+  type ProvisionStep,
+  type ResourceOrigin,
+  type StepReport,
+} from './workflows/definitions';
+export {
+  InvalidProvisionInputError,
+  parseProvisionInput,
+  type InputIssue,
+  type ProvisionInput,
+} from './workflows/provision-input';

@@ -1,0 +1,25 @@
+/**
+ * `orchestrator-temporal/worker`: what a team needs to run the provisioning in a worker of its
+ * own, on its own connection and task queue:
+ *
+ *     const worker = await createWorker({ connection, taskQueue, api: new OrchestratorClient(...) });
+ *
+ * or, registering the pieces in a `Worker.create` of its own: `createActivities(api)` for
+ * `activities`, and for the workflows `workflowBundle: { codePath: prebuiltWorkflowBundlePath() }`
+ * (bundled by the package's build) or `workflowsPath` (bundled when the worker starts).
+ */
+export {
+  createWorker,
+  prebuiltWorkflowBundlePath,
+  WORKFLOWS_PATH as workflowsPath,
+  type ProvisioningWorkerOptions,
+} from './worker';
+export {
+  DEFAULT_WORKER_TUNING,
+  describeWorkerTuning,
+  workerTuningFromEnv,
+  type WorkerTuning,
+} from './worker-tuning';
+export { createActivities } from './activities';
+export { ensureSearchAttributes } from './temporal/search-attributes';
+export { DEFAULT_TASK_QUEUE, SEARCH_ATTRIBUTE_KEYS } from './workflows/definitions';
