@@ -207,9 +207,19 @@ export function parseResponseBody<T>(
   );
 }
 
-/** `label.a[0].b: rule; label.c: rule` — field paths and rules only, never the values. */
+/** Most problems a message lists: a page of a thousand bad items must not make a huge message. */
+const MAX_LISTED_ISSUES = 10;
+
+/**
+ * `label.a[0].b: rule; label.c: rule` — field paths and rules only, never the values; the first
+ * `MAX_LISTED_ISSUES`, then how many more.
+ */
 export function describeIssues(label: string, issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((issue) => `${fieldPath(label, issue.path)}: ${describeRule(issue)}`).join('; ');
+  const listed = issues
+    .slice(0, MAX_LISTED_ISSUES)
+    .map((issue) => `${fieldPath(label, issue.path)}: ${describeRule(issue)}`);
+  const more = issues.length - listed.length;
+  return more > 0 ? `${listed.join('; ')}; and ${more} more` : listed.join('; ');
 }
 
 function fieldPath(label: string, path: readonly PropertyKey[]): string {

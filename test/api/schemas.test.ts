@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ResponseValidationError } from '../../src/api/errors';
 import {
   actionSchema,
@@ -127,6 +128,20 @@ describe('operationSchema', () => {
     );
     expect(message).toContain('operation.related.configurationId: expected string, received number');
     expect(message).not.toContain('DONE-ISH');
+  });
+
+  it('lists the first 10 problems of a body and counts the rest', () => {
+    const message = validationMessage(() =>
+      parseResponseBody(
+        z.array(storeSchema),
+        Array.from({ length: 1_000 }, () => ({ id: 7 })),
+        'stores',
+        origin,
+      ),
+    );
+    expect(message).toContain('stores[0].id: expected string, received number; stores[0].displayName');
+    expect(message).toMatch(/; and 2990 more$/);
+    expect(message.length).toBeLessThan(1_000);
   });
 
   it('rejects a body that is not an object, and a missing operationId', () => {
