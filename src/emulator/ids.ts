@@ -23,4 +23,4 @@ export function newMessageSid(): string {
   return `SM${randomBytes(16).toString('hex')}`;
 }
 
-export const MEMORY_STORE_ID_PATTERN = /^mem_(store|service)_[0-7][0-9a-z]{25}$/;
+export { MEMORY_STORE_ID_PATTERN } from '../workflows/input-rules';

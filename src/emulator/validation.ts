@@ -1,3 +1,9 @@
+import {
+  UNSAFE_RECORD_KEYS,
+  hasLoneSurrogate,
+  isUnsafeRecordKey,
+  textProblem,
+} from '../workflows/input-rules';
 import { badRequest } from './errors';
 
 export type JsonObject = Record<string, unknown>;
@@ -7,8 +13,12 @@ export interface StringRules {
   minLength?: number;
   maxLength?: number;
   pattern?: RegExp;
-  /** Allowed values. */
+  /** Allowed values, matched exactly (a look-alike or invisible character is not a value). */
   oneOf?: readonly string[];
+  /** Refuses text a person would not see: blank, whitespace or invisible characters only. */
+  visible?: boolean;
+  /** Further rule on the value (e.g. an address format): its problem, or undefined. */
+  problem?: (value: string) => string | undefined;
 }
 
 /**
@@ -38,6 +48,7 @@ export class Validator {
     if (value === undefined || value === null)
       return rules.required ? this.fail(path, 'is required') : undefined;
     if (typeof value !== 'string') return this.fail(path, 'must be a string');
+    if (hasLoneSurrogate(value)) return this.fail(path, 'must not hold a lone UTF-16 surrogate');
     if (rules.oneOf && !rules.oneOf.includes(value)) {
       return this.fail(path, `must be one of ${rules.oneOf.join(', ')} (got '${value}')`);
     }
@@ -53,7 +64,8 @@ export class Validator {
     if (rules.pattern && !rules.pattern.test(value)) {
       return this.fail(path, `must match ${rules.pattern.source}`);
     }
-    return value;
+    const problem = (rules.visible ? textProblem(value) : undefined) ?? rules.problem?.(value);
+    return problem ? this.fail(path, problem) : value;
   }
 
   boolean(value: unknown, path: string): boolean | undefined {
@@ -84,9 +96,22 @@ export class Validator {
     return value as unknown[];
   }
 
+  /**
+   * An object keyed by user data: refuses the keys that would reach a prototype when copied
+   * (JSON.parse keeps `__proto__` as an ordinary key).
+   */
+  record(value: unknown, path: string): JsonObject | undefined {
+    const record = this.object(value, path);
+    if (!record) return undefined;
+    for (const key of Object.keys(record).filter(isUnsafeRecordKey)) {
+      this.fail(`${path}.${key}`, `is not allowed as a key (${UNSAFE_RECORD_KEYS.join(', ')} are refused)`);
+    }
+    return record;
+  }
+
   /** A map of string values, e.g. capture-rule metadata or content variables. */
   stringMap(value: unknown, path: string): Record<string, string> | undefined {
-    const map = this.object(value, path);
+    const map = this.record(value, path);
     if (!map) return undefined;
     for (const [key, entry] of Object.entries(map)) this.string(entry, `${path}.${key}`, { required: true });
     return map as Record<string, string>;

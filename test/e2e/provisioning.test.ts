@@ -173,7 +173,7 @@ test('a provisioning that failed is started afresh under the same identity', asy
   const input = e2eInput();
   const unreachable = {
     ...input,
-    message: { ...input.message, to: [{ address: 'undeliverable', channel: 'SMS' }] },
+    message: { ...input.message, to: [{ address: '+15555550000', channel: 'SMS' }] },
   };
   const failed = await start(unreachable);
   await expect(awaitProvisioning(failed)).rejects.toThrow();

@@ -164,10 +164,14 @@ describe('SEND_MESSAGE actions', () => {
     ]);
   });
 
-  it.each(['+15555550000', 'undeliverable@example.com', 'UNDELIVERABLE-chat-user'])(
-    'ends FAILED with a failureReason for the undeliverable recipient %p and records nothing',
-    async (address) => {
-      const accepted = await api.post<ActionBody>(actionsPath, sendMessageBody(address));
+  it.each([
+    ['+15555550000', 'SMS'],
+    ['whatsapp:+15555550000', 'WHATSAPP'],
+    ['UNDELIVERABLE-chat-user', 'CHAT'],
+  ])(
+    'ends FAILED with a failureReason for the undeliverable recipient %p (%s) and records nothing',
+    async (address, channel) => {
+      const accepted = await api.post<ActionBody>(actionsPath, sendMessageBody(address, undefined, channel));
       expect(accepted.status).toBe(202);
       const action = await api.get<ActionBody>(`${actionsPath}/${accepted.body.id}`);
       expect(action.body.status).toBe('FAILED');

@@ -21,8 +21,16 @@ describe('memory store validation', () => {
     [{}, /displayName: is required/],
     [{ displayName: 'has space' }, /displayName: must match \^\[a-zA-Z0-9-\]\+\$/],
     [{ displayName: 'under_score' }, /displayName: must match/],
-    [{ displayName: 'x'.repeat(65) }, /displayName: must be at most 64 characters/],
-    [{ displayName: 'ok', description: '' }, /description: must be at least 1 character/],
+    [{ displayName: 'x'.repeat(989) }, /displayName: must be at most 988 characters/],
+    [{ displayName: 'ok', description: '' }, /description: must not be empty or only whitespace/],
+    [
+      { displayName: 'ok', description: '\u200b\ufeff ' },
+      /description: must not be empty or only whitespace/,
+    ],
+    [
+      { displayName: 'ok', description: 'broken \ud800' },
+      /description: must not hold a lone UTF-16 surrogate/,
+    ],
     [{ displayName: 'ok', description: 'd'.repeat(129) }, /description: must be at most 128 characters/],
     [{ displayName: 42 }, /displayName: must be a string/],
   ])('refuses %j', async (body, message) => {
@@ -30,8 +38,8 @@ describe('memory store validation', () => {
     expect(emulator.summary().stores).toBe(0);
   });
 
-  it('accepts a 128-character description and a 64-character name', async () => {
-    const reply = await api.post(STORE_PATH, { displayName: 'x'.repeat(64), description: 'd'.repeat(128) });
+  it('accepts a 128-character description and a 988-character name (the most a workflow ID holds)', async () => {
+    const reply = await api.post(STORE_PATH, { displayName: 'x'.repeat(988), description: 'd'.repeat(128) });
     expect(reply.status).toBe(202);
   });
 

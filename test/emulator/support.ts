@@ -284,12 +284,12 @@ export async function createConversation(api: TestApi, configurationId: string):
   return created.body;
 }
 
-export function sendMessageBody(to: string, text = 'Hello from the emulator') {
+export function sendMessageBody(to: string, text = 'Hello from the emulator', channel = 'SMS') {
   return {
     type: 'SEND_MESSAGE',
     payload: {
       from: { address: '+15559870002', channel: 'SMS' },
-      to: [{ address: to, channel: 'SMS' }],
+      to: [{ address: to, channel }],
       content: { text },
     },
   };

@@ -3,8 +3,8 @@ import type { EmulatorCore } from '../core';
 import { notFound } from '../errors';
 import type { ApiReply, ApiRequest, Route } from '../router';
 import type { ConversationRecord, Endpoint } from '../state';
+import { CHANNELS, MAX_RECIPIENTS, addressProblem } from '../../workflows/input-rules';
 import { type JsonObject, Validator, isHttpUrl, requireBodyObject } from '../validation';
-import { CHANNELS } from './configuration-body';
 import { findConversation } from './conversations';
 
 const CONTENT_FIELDS = ['text', 'contentId', 'variables', 'mediaUrls'] as const;
@@ -38,7 +38,8 @@ function createAction(core: EmulatorCore, request: ApiRequest): ApiReply {
       check.object(payload.from, 'payload.from', true),
       'payload.from',
     );
-    const to = check.array(payload.to, 'payload.to', { required: true, minItems: 1 }) ?? [];
+    const to =
+      check.array(payload.to, 'payload.to', { required: true, minItems: 1, maxItems: MAX_RECIPIENTS }) ?? [];
     recipients = to.map((item, i) =>
       resolveEndpoint(check, conversation, check.object(item, `payload.to[${i}]`, true), `payload.to[${i}]`),
     );
@@ -71,8 +72,11 @@ function resolveEndpoint(
 ): Endpoint | undefined {
   if (!endpoint) return undefined;
   const participantId = check.string(endpoint.participantId, `${path}.participantId`);
-  let address = check.string(endpoint.address, `${path}.address`, { minLength: 1 });
   let channel = check.string(endpoint.channel, `${path}.channel`, { oneOf: CHANNELS });
+  // An explicit address is written as its channel writes addresses.
+  let address = check.string(endpoint.address, `${path}.address`, {
+    problem: (value) => addressProblem(channel ?? '', value),
+  });
   if (participantId !== undefined) {
     const participant = conversation.participants.find((p) => p.id === participantId);
     if (!participant)
@@ -93,7 +97,7 @@ function resolveEndpoint(
 function checkContent(check: Validator, content: JsonObject | undefined): string {
   if (!content) return '';
   check.onlyKnown(content, 'payload.content', CONTENT_FIELDS);
-  const text = check.string(content.text, 'payload.content.text');
+  const text = check.string(content.text, 'payload.content.text', { visible: true });
   const contentId = check.string(content.contentId, 'payload.content.contentId', { minLength: 1 });
   check.stringMap(content.variables, 'payload.content.variables');
   const mediaUrls = check.array(content.mediaUrls, 'payload.content.mediaUrls');

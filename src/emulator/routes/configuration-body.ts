@@ -1,17 +1,17 @@
-import { MEMORY_STORE_ID_PATTERN } from '../ids';
+import {
+  CALLBACK_METHODS,
+  CHANNELS,
+  CONFIGURATION_DISPLAY_NAME_MAX_LENGTH,
+  CONFIGURATION_DISPLAY_NAME_PATTERN,
+  GROUPING_TYPES,
+  MAX_INTELLIGENCE_CONFIGURATION_IDS,
+  MAX_STATUS_CALLBACKS,
+  MEMORY_STORE_ID_PATTERN,
+  V1_SERVICE_ID_PATTERN,
+  captureAddressProblem,
+} from '../../workflows/input-rules';
 import type { ConfigurationFields, EmulatorState } from '../state';
 import { type JsonObject, Validator, isHttpUrl, requireBodyObject } from '../validation';
-
-export const CONFIGURATION_DISPLAY_NAME_PATTERN = /^[a-zA-Z0-9-_ ]+$/;
-export const GROUPING_TYPES = [
-  'GROUP_BY_PROFILE',
-  'GROUP_BY_PARTICIPANT_ADDRESSES',
-  'GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE',
-] as const;
-export const CHANNELS = ['VOICE', 'SMS', 'RCS', 'WHATSAPP', 'CHAT'] as const;
-/** The request schema's webhook methods (the response schema names only GET and POST). */
-const CALLBACK_METHODS = ['POST', 'GET', 'PUT', 'DELETE', 'PATCH'] as const;
-const V1_SERVICE_ID_PATTERN = /^IS[0-9a-f]{32}$/;
 
 export interface ParsedConfiguration {
   fields: Omit<ConfigurationFields, 'displayName'> & { displayName?: string };
@@ -35,10 +35,10 @@ export function parseConfigurationBody(
   const displayName = check.string(body.displayName, 'displayName', {
     required: mode === 'create',
     minLength: 1,
-    maxLength: 32,
+    maxLength: CONFIGURATION_DISPLAY_NAME_MAX_LENGTH,
     pattern: CONFIGURATION_DISPLAY_NAME_PATTERN,
   });
-  const description = check.string(body.description, 'description', { required: true, minLength: 1 });
+  const description = check.string(body.description, 'description', { required: true, visible: true });
   const conversationGroupingType = check.string(body.conversationGroupingType, 'conversationGroupingType', {
     required: true,
     oneOf: GROUPING_TYPES,
@@ -57,12 +57,10 @@ export function parseConfigurationBody(
   const intelligenceConfigurationIds = check.array(
     body.intelligenceConfigurationIds,
     'intelligenceConfigurationIds',
-    {
-      maxItems: 5,
-    },
+    { maxItems: MAX_INTELLIGENCE_CONFIGURATION_IDS },
   );
   intelligenceConfigurationIds?.forEach((id, i) =>
-    check.string(id, `intelligenceConfigurationIds[${i}]`, { required: true, minLength: 1 }),
+    check.string(id, `intelligenceConfigurationIds[${i}]`, { required: true, visible: true }),
   );
   const memoryExtractionEnabled = check.boolean(body.memoryExtractionEnabled, 'memoryExtractionEnabled');
   const bridge = check.object(body.conversationsV1Bridge, 'conversationsV1Bridge');
@@ -94,7 +92,7 @@ export function parseConfigurationBody(
 }
 
 function checkChannelSettings(check: Validator, value: unknown): JsonObject | undefined {
-  const settings = check.object(value, 'channelSettings');
+  const settings = check.record(value, 'channelSettings');
   if (!settings) return undefined;
   for (const [channel, setting] of Object.entries(settings)) {
     const path = `channelSettings.${channel}`;
@@ -112,8 +110,10 @@ function checkChannelSettings(check: Validator, value: unknown): JsonObject | un
     check.array(entry.captureRules, `${path}.captureRules`)?.forEach((item, i) => {
       const rule = check.object(item, `${path}.captureRules[${i}]`, true);
       if (!rule) return;
-      check.string(rule.from, `${path}.captureRules[${i}].from`, { required: true, minLength: 1 });
-      check.string(rule.to, `${path}.captureRules[${i}].to`, { required: true, minLength: 1 });
+      // Addresses of the setting's channel, or `*` for any.
+      const problem = (address: string) => captureAddressProblem(channel, address);
+      check.string(rule.from, `${path}.captureRules[${i}].from`, { required: true, problem });
+      check.string(rule.to, `${path}.captureRules[${i}].to`, { required: true, problem });
       check.stringMap(rule.metadata, `${path}.captureRules[${i}].metadata`);
     });
   }
@@ -124,7 +124,7 @@ function checkStatusCallbacks(
   check: Validator,
   value: unknown,
 ): { url: string; method: string }[] | undefined {
-  const callbacks = check.array(value, 'statusCallbacks', { maxItems: 2 });
+  const callbacks = check.array(value, 'statusCallbacks', { maxItems: MAX_STATUS_CALLBACKS });
   if (!callbacks) return undefined;
   return callbacks.map((item, i) => {
     const path = `statusCallbacks[${i}]`;

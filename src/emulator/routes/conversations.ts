@@ -4,11 +4,16 @@ import { newId } from '../ids';
 import { paginate, queryParam } from '../pagination';
 import type { ApiReply, ApiRequest, Route } from '../router';
 import type { ConversationRecord, ParticipantRecord } from '../state';
+import {
+  CONVERSATION_ADDRESS_CHANNELS,
+  MAX_INTELLIGENCE_CONFIGURATION_IDS,
+  MAX_PARTICIPANTS,
+  PARTICIPANT_TYPES,
+  addressProblem,
+} from '../../workflows/input-rules';
 import { Validator, requireBodyObject } from '../validation';
 
 const CONVERSATION_STATUSES = ['ACTIVE', 'INACTIVE', 'CLOSED'] as const;
-const PARTICIPANT_TYPES = ['HUMAN_AGENT', 'CUSTOMER', 'AI_AGENT'] as const;
-const ADDRESS_CHANNELS = ['VOICE', 'SMS', 'RCS', 'EMAIL', 'WHATSAPP', 'CHAT', 'API', 'SYSTEM'] as const;
 const LIST_BOUNDS = { max: 1000, default: 50 };
 
 /**
@@ -51,16 +56,16 @@ function createConversation(core: EmulatorCore, request: ApiRequest): ApiReply {
   const check = new Validator();
   const configurationId = check.string(body.configurationId, 'configurationId', {
     required: true,
-    minLength: 1,
+    visible: true,
   });
   const name = check.string(body.name, 'name');
   const configuration = check.object(body.configuration, 'configuration');
   if (configuration) {
     check.array(configuration.intelligenceConfigurationIds, 'configuration.intelligenceConfigurationIds', {
-      maxItems: 5,
+      maxItems: MAX_INTELLIGENCE_CONFIGURATION_IDS,
     });
   }
-  const participants = check.array(body.participants, 'participants', { maxItems: 50 }) ?? [];
+  const participants = check.array(body.participants, 'participants', { maxItems: MAX_PARTICIPANTS }) ?? [];
   participants.forEach((participant, i) => checkParticipant(check, participant, `participants[${i}]`));
   check.done();
   if (!core.state.configurations.has(configurationId!)) {
@@ -95,11 +100,14 @@ function checkParticipant(check: Validator, value: unknown, path: string): void 
   check.array(participant.addresses, `${path}.addresses`)?.forEach((item, j) => {
     const address = check.object(item, `${path}.addresses[${j}]`, true);
     if (!address) return;
-    check.string(address.channel, `${path}.addresses[${j}].channel`, {
+    const channel = check.string(address.channel, `${path}.addresses[${j}].channel`, {
       required: true,
-      oneOf: ADDRESS_CHANNELS,
+      oneOf: CONVERSATION_ADDRESS_CHANNELS,
     });
-    check.string(address.address, `${path}.addresses[${j}].address`, { required: true, minLength: 1 });
+    check.string(address.address, `${path}.addresses[${j}].address`, {
+      required: true,
+      problem: (value) => addressProblem(channel ?? '', value),
+    });
     check.string(address.channelId, `${path}.addresses[${j}].channelId`);
   });
 }

@@ -4,18 +4,21 @@ import { newId } from '../ids';
 import { paginate, queryParam } from '../pagination';
 import type { ApiReply, ApiRequest, Route } from '../router';
 import type { StoreRecord } from '../state';
+import {
+  STORE_DESCRIPTION_MAX_LENGTH,
+  STORE_DISPLAY_NAME_MAX_LENGTH,
+  STORE_DISPLAY_NAME_PATTERN,
+} from '../../workflows/input-rules';
 import { Validator, requireBodyObject } from '../validation';
 
-export const STORE_DISPLAY_NAME_PATTERN = /^[a-zA-Z0-9-]+$/;
-/** The docs give no maximum; the emulator refuses names longer than this. */
-export const STORE_DISPLAY_NAME_MAX_LENGTH = 64;
 /** Stores per account (FAILED stores do not count). */
 export const MAX_STORES = 15;
 
 /**
  * Memory stores (`/v1/ControlPlane/Stores`). A store exists from acceptance as PROVISIONING (its
  * display name is taken from then on) and turns ACTIVE when its create operation completes, or
- * FAILED (freeing the name) when it fails. DELETE removes the store when its operation completes.
+ * FAILED (freeing the name) when it fails. DELETE removes the store when its operation completes;
+ * a store that still holds configurations is not deleted (409 naming them).
  */
 export function memoryStoreRoutes(core: EmulatorCore): Route[] {
   const base = '/v1/ControlPlane/Stores';
@@ -41,7 +44,10 @@ function createStore(core: EmulatorCore, request: ApiRequest): ApiReply {
     maxLength: STORE_DISPLAY_NAME_MAX_LENGTH,
     pattern: STORE_DISPLAY_NAME_PATTERN,
   });
-  const description = check.string(body.description, 'description', { minLength: 1, maxLength: 128 });
+  const description = check.string(body.description, 'description', {
+    maxLength: STORE_DESCRIPTION_MAX_LENGTH,
+    visible: true,
+  });
   check.done();
 
   const live = [...core.state.stores.values()].filter((store) => store.status !== 'FAILED');
@@ -113,6 +119,16 @@ function getStore(core: EmulatorCore, request: ApiRequest): ApiReply {
 
 function deleteStore(core: EmulatorCore, request: ApiRequest): ApiReply {
   const store = findStore(core, request.params.storeId!);
+  // The conservative answer to a store that still has configurations: refused, naming them.
+  const dependents = [...core.state.configurations.values()]
+    .filter((configuration) => configuration.fields.memoryStoreId === store.id)
+    .map((configuration) => configuration.id);
+  if (dependents.length > 0) {
+    throw conflict(
+      `memory store ${store.id} still holds configuration(s) ${dependents.join(', ')}; delete them first`,
+      dependents[0]!,
+    );
+  }
   const operation = core.startOperation(request, {
     host: 'memory',
     resultId: store.id,
