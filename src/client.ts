@@ -119,7 +119,7 @@ export async function awaitProvisioning(handle: ProvisioningHandle): Promise<Pro
 
 /** The current step, the IDs so far, and polls and elapsed time per step (needs a worker up). */
 export async function getProgress(handle: ProvisioningHandle): Promise<ProvisionProgress> {
-  return handle.query(progressQuery);
+  return handle.query<ProvisionProgress>(progressQuery.name);
 }
 
 /*

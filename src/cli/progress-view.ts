@@ -1,16 +1,15 @@
 /**
- * The step-by-step progress display of `npm start` and `npm run provision`.
+ * The step-by-step progress display of `npm start` and `npm run provision` (every lifecycle
+ * workflow: the steps come from the run's own `plan`).
  *
  * On a terminal the block of step lines is redrawn in place; anywhere else (CI logs, a pipe)
  * one line is printed per step change, so the output stays readable as a log.
  */
-import {
-  PROVISION_STEPS,
-  type ProvisionProgress,
-  type StepReport,
-  type WorkingStep,
-} from '../workflows/definitions';
+import type { RunProgress, StepReport } from '../workflows/definitions';
 import { formatDuration } from '../workflows/format';
+
+/** Any lifecycle run's progress, as the view reads it. */
+type Progress = Pick<RunProgress<string, object, object>, 'plan' | 'step' | 'steps' | 'stuckOperationId'>;
 
 const SYMBOL: Record<StepReport['status'] | 'pending', string> = {
   pending: ' ',
@@ -29,17 +28,17 @@ function elapsedOf(report: StepReport, nowMs: number): number {
 
 /**
  * The report of a step the run has reached, else undefined (pending). Steps run in the order of
- * PROVISION_STEPS, so one after the current step has not started, whatever a report says.
+ * the plan, so one after the current step has not started, whatever a report says.
  */
-export function reachedReport(progress: ProvisionProgress, step: WorkingStep): StepReport | undefined {
-  const current = PROVISION_STEPS.indexOf(progress.step as WorkingStep);
-  const reached = current === -1 || PROVISION_STEPS.indexOf(step) <= current; // -1: completed or failed
+export function reachedReport(progress: Progress, step: string): StepReport | undefined {
+  const current = progress.plan.indexOf(progress.step);
+  const reached = current === -1 || progress.plan.indexOf(step) <= current; // -1: the run has ended
   return reached ? progress.steps[step] : undefined;
 }
 
 /** One line per working step, e.g. `  ✓ await-memory-store        done      1 poll    1.2s`. */
-export function renderStepLines(progress: ProvisionProgress, nowMs: number): string[] {
-  const lines = PROVISION_STEPS.map((step) => {
+export function renderStepLines(progress: Progress, nowMs: number): string[] {
+  const lines = progress.plan.map((step) => {
     const report = reachedReport(progress, step);
     const status = report?.status ?? 'pending';
     const head = `  ${SYMBOL[status]} ${step.padEnd(26)}${status.padEnd(9)}`;
@@ -55,7 +54,7 @@ function stuckLine(operationId: string): string {
 }
 
 /** One log line for a step whose status just changed. */
-export function renderStepChange(step: WorkingStep, report: StepReport): string {
+export function renderStepChange(step: string, report: StepReport): string {
   if (report.status === 'running') return `  ${step}: running`;
   return `  ${step}: ${report.status} (${pollCount(report.polls)}, ${formatDuration(report.elapsedMs)})`;
 }
@@ -65,7 +64,7 @@ function pollCount(polls: number): string {
 }
 
 export interface ProgressView {
-  update(progress: ProvisionProgress): void;
+  update(progress: Progress): void;
 }
 
 /** Redraws the block of step lines in place (ANSI cursor movement). */
@@ -74,7 +73,7 @@ export class LiveProgressView implements ProgressView {
 
   constructor(private readonly out: NodeJS.WritableStream) {}
 
-  update(progress: ProvisionProgress): void {
+  update(progress: Progress): void {
     const lines = renderStepLines(progress, Date.now());
     const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F` : '';
     this.out.write(`${up}${lines.map((line) => `\x1b[2K${line}\n`).join('')}`);
@@ -84,13 +83,13 @@ export class LiveProgressView implements ProgressView {
 
 /** Prints a line whenever a step starts or settles. */
 export class StepLogView implements ProgressView {
-  private readonly seen = new Map<WorkingStep, StepReport['status']>();
+  private readonly seen = new Map<string, StepReport['status']>();
   private stuckReported?: string;
 
   constructor(private readonly out: NodeJS.WritableStream) {}
 
-  update(progress: ProvisionProgress): void {
-    for (const step of PROVISION_STEPS) {
+  update(progress: Progress): void {
+    for (const step of progress.plan) {
       const report = reachedReport(progress, step);
       if (!report || this.seen.get(step) === report.status) continue;
       this.seen.set(step, report.status);

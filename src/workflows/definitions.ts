@@ -4,15 +4,20 @@
  * can import it.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ProvisionInput } from './provision-input';
+import type { FieldChange } from './configuration-patch';
+import type { UpdateRequest } from './update-input';
 
 /** The task queue the worker polls unless `TEMPORAL_TASK_QUEUE` says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'orchestrator-provisioning';
 
 // ---------- Search attributes (KEYWORD; the server must have them registered) ----------
 
-/** The step a provisioning is at, e.g. `await-configuration`, `completed`, `failed`. */
+/**
+ * The step a run is at, e.g. `await-configuration`, `completed`, `failed`, `cancelled` (every
+ * lifecycle workflow sets it; `LifecycleOperation` says which workflow it is).
+ */
 export const ProvisioningStep = defineSearchAttributeKey('ProvisioningStep', SearchAttributeType.KEYWORD);
 export const OrchestratorStoreId = defineSearchAttributeKey(
   'OrchestratorStoreId',
@@ -24,8 +29,11 @@ export const OrchestratorConfigurationId = defineSearchAttributeKey(
 );
 /** Set while an operation has stayed PENDING past the stuck threshold: contact support with it. */
 export const StuckOperationId = defineSearchAttributeKey('StuckOperationId', SearchAttributeType.KEYWORD);
+/** Which lifecycle operation a run is: `provision`, `update-configuration` or `teardown`. */
+export const LifecycleOperation = defineSearchAttributeKey('LifecycleOperation', SearchAttributeType.KEYWORD);
 
 export const SEARCH_ATTRIBUTE_KEYS = [
+  LifecycleOperation,
   ProvisioningStep,
   OrchestratorStoreId,
   OrchestratorConfigurationId,
@@ -47,7 +55,12 @@ export const PROVISION_STEPS = [
 ] as const;
 
 export type WorkingStep = (typeof PROVISION_STEPS)[number];
-export type ProvisionStep = WorkingStep | 'completed' | 'failed';
+/** Where a run ends: the last three values of its `step`. */
+export type FinalStep = 'completed' | 'failed' | 'cancelled';
+export type ProvisionStep = WorkingStep | FinalStep;
+
+/** The lifecycle workflows, as the `LifecycleOperation` search attribute names them. */
+export type LifecycleOperationName = 'provision' | 'update-configuration' | 'teardown';
 
 export interface StepReport {
   status: 'running' | 'done' | 'skipped' | 'failed';
@@ -83,15 +96,27 @@ export interface ResourceOrigins {
   message: 'sent' | 'adopted';
 }
 
-export interface ProvisionProgress {
-  step: ProvisionStep;
-  ids: ProvisionIds;
-  steps: Partial<Record<ProvisionStep, StepReport>>;
-  /** How each resource reached so far was obtained (the workflow's query always includes it). */
-  origins?: Partial<ResourceOrigins>;
+/** What the `progress` query of every lifecycle workflow answers. */
+export interface RunProgress<
+  S extends string = string,
+  Ids extends object = Record<string, string>,
+  Resources extends object = Record<string, string>,
+> {
+  operation: LifecycleOperationName;
+  /** The run's working steps, in the order it runs them. */
+  plan: readonly S[];
+  step: S | FinalStep;
+  /** The steps reached so far. */
+  steps: Partial<Record<S, StepReport>>;
+  ids: Ids;
+  /** What the run did with each resource so far, e.g. `created`, `adopted`, `deleted`, `kept`. */
+  resources: Resources;
   /** The operation that has been PENDING past the stuck threshold, if any. */
   stuckOperationId?: string;
 }
+
+/** A provisioning's progress: `resources` says how each resource reached so far was obtained. */
+export type ProvisionProgress = RunProgress<WorkingStep, ProvisionIds, Partial<ResourceOrigins>>;
 
 /**
  * Which source gave the configuration ID: the 202/operation `related`, the operation `result`,
@@ -116,23 +141,49 @@ export interface ProvisionResult {
   totalElapsedMs: number;
 }
 
-export const progressQuery = defineQuery<ProvisionProgress>('progress');
+// ---------- Teardown ----------
+
+/** The teardown's working steps: dependency order, children before their parents. */
+export const TEARDOWN_STEPS = [
+  'delete-conversation',
+  'await-conversation-deletion',
+  'delete-configuration',
+  'await-configuration-deletion',
+  'delete-memory-store',
+  'await-memory-store-deletion',
+] as const;
+
+export type TeardownStep = (typeof TEARDOWN_STEPS)[number];
+
+/** The resources a teardown or a rollback removes, in the order they are removed. */
+export const REMOVAL_ORDER = ['conversation', 'configuration', 'memoryStore'] as const;
+export type RemovableResource = (typeof REMOVAL_ORDER)[number];
 
 /**
- * Failure type of a provisioning whose first message may or may not have been delivered: a send
- * failed ambiguously (5xx, reset or timeout after sending, the activity timing out) and the
- * message was not listed in the conversation by the deadline. It is never resent; a person
- * checks the conversation named in the message before running the provisioning again: a rerun
- * looks for the message there and sends it only if it is not listed, and a send whose Action is
- * still PENDING is not listed yet.
+ * What a teardown or rollback did with one resource: `deleted` (its delete operation COMPLETED),
+ * `already-gone` (404: deleted before, or never made), or `kept`, with why.
  */
-export const MESSAGE_OUTCOME_UNKNOWN = 'MessageOutcomeUnknown';
+export type ResourceRemoval =
+  | { id: string; outcome: 'deleted' | 'already-gone' }
+  | { id: string; outcome: 'kept'; reason: string };
 
-/**
- * Failure type of a provisioning whose first message was turned away unapplied (429/503, no
- * connection) until the deadline: nothing was delivered.
- */
-export const MESSAGE_NOT_SENT = 'MessageNotSent';
+export interface TeardownResult {
+  resources: Partial<Record<RemovableResource, ResourceRemoval>>;
+  /**
+   * Present when a conversation was part of the teardown: what its messages became. Deleting a
+   * conversation removes its record, never a message already delivered: a message cannot be unsent.
+   */
+  messages?: string;
+  steps: Partial<Record<TeardownStep, StepReport>>;
+  /** Workflow time from start to end. */
+  totalElapsedMs: number;
+}
+
+/** A teardown's progress: `resources` says, per resource, `deleting`, `deleted`, `already-gone` or `kept: why`. */
+export type TeardownProgress = RunProgress<TeardownStep>;
+
+/** The progress of any lifecycle workflow (each narrows it: `ProvisionProgress`, ...). */
+export const progressQuery = defineQuery<RunProgress>('progress');
 
 // ---------- Workflow ID ----------
 
@@ -163,4 +214,49 @@ export function provisioningWorkflowId(input: ProvisionInput): string {
       ? input.memoryStore.existingStoreId
       : input.memoryStore.displayName;
   return `provision:${slug(input.configuration.displayName)}--${slug(store)}`;
+}
+
+// ---------- Configuration updates ----------
+
+/** The working steps of one configuration update; a version conflict starts again at the read. */
+export const UPDATE_STEPS = ['read-configuration', 'send-update', 'await-update', 'verify-update'] as const;
+
+export type UpdateStep = (typeof UPDATE_STEPS)[number];
+export type UpdateProgress = RunProgress<UpdateStep>;
+
+/** What one configuration update did. */
+export interface ConfigurationUpdateResult {
+  configurationId: string;
+  /** The Workflow Update's ID: the same request twice has one ID, and is one update. */
+  updateId: string;
+  /** `false`: the configuration already held every value of the patch, and no `PUT` was sent. */
+  applied: boolean;
+  /** Field by field, the values before and after (`null`: unset); empty when nothing was applied. */
+  changes: FieldChange[];
+  /** The version read before the change. */
+  previousVersion?: number;
+  /** The version after the change (the one read to verify it); the current one when nothing was applied. */
+  version?: number;
+  /** Reads-and-`PUT`s made: more than 1 when another change got in between (409). */
+  tries: number;
+  steps: Partial<Record<UpdateStep, StepReport>>;
+}
+
+/** Where an update stands: waiting behind others of the same configuration, or its own progress. */
+export type UpdateStatus =
+  | { state: 'queued'; ahead: number }
+  | { state: 'running' | 'completed' | 'failed'; progress: UpdateProgress }
+  | { state: 'unknown' };
+
+/** The Workflow Update carrying one patch to the configuration's updates workflow. */
+export const applyPatchUpdate = defineUpdate<ConfigurationUpdateResult, [UpdateRequest]>('applyPatch');
+/** One update's status, by its update ID (the `progress` query shows the update running now). */
+export const updateStatusQuery = defineQuery<UpdateStatus, [updateId: string]>('updateStatus');
+
+/**
+ * The one workflow that applies every update of a configuration, one at a time: two updates
+ * started at once join it and are applied in turn, so neither is lost.
+ */
+export function configurationUpdatesWorkflowId(configurationId: string): string {
+  return `configuration-updates:${configurationId}`;
 }

@@ -34,57 +34,58 @@ import {
   sleep,
   TimeoutFailure,
 } from '@temporalio/workflow';
-import type { MessageAccepted } from '../activities';
-import type { ApiFailureDetails } from '../activities/failures';
+import type { ApiFailureDetails, MessageAccepted } from '../activities';
 import type { SendMessageRequest } from '../api/types';
-import { MESSAGE_OUTCOME_UNKNOWN, MESSAGE_NOT_SENT, type ResourceOrigins } from './definitions';
+import { activities } from './activity-calls';
+import type { ResourceOrigins, WorkingStep } from './definitions';
+import { FailureType } from './failure-types';
 import { formatDuration } from './format';
-import { OPERATION_DEADLINE_EXCEEDED } from './poll-operation';
+import { mayHoldEarlierWork, type Obtained } from './obtained';
 import { nextPollDelay } from './polling-policy';
 import type { ProvisionInput } from './provision-input';
-import { awaitStep, mayHoldEarlierWork, type Obtained, type StepContext } from './step-context';
+import type { StepRunner } from './step-runner';
 import { classifyAction } from './verdicts';
+
+type Run = StepRunner<WorkingStep>;
 
 /** Sends the first message, or adopts it when found already sent; says which. */
 export async function sendFirstMessage(
   message: ProvisionInput['message'],
   conversation: Obtained,
-  context: StepContext,
+  run: Run,
 ): Promise<ResourceOrigins['message']> {
   const conversationId = conversation.id;
-  context.progress.begin('send-message');
   const request: SendMessageRequest = {
     type: 'SEND_MESSAGE',
     payload: { from: message.from, to: message.to, content: { text: message.text } },
   };
-  const earlier = mayHoldEarlierWork(conversation)
-    ? await findEarlierMessage(request, conversation, context)
-    : undefined;
-  const sending = earlier ?? (await sendOrFindMessage(request, conversationId, context));
+  const sending = await run.step('send-message', async () => {
+    const earlier = mayHoldEarlierWork(conversation)
+      ? await findEarlierMessage(request, conversation)
+      : undefined;
+    return earlier ?? sendOrFindMessage(request, conversationId, run);
+  });
 
-  context.progress.begin('await-message');
-  if (sending.outcome === 'found') {
-    context.progress.found({ communicationId: sending.communicationId });
-    context.progress.obtained('message', 'adopted');
-    return 'adopted';
-  }
-  const { actionId } = sending;
-  context.progress.found({ actionId, messageSid: sending.messageSid });
-  context.progress.obtained('message', 'sent');
-  const { value: action } = await awaitStep(context, 'await-message', {
-    subject: 'SEND_MESSAGE action',
-    operationId: actionId,
-    poll: () =>
-      context.activities(`poll SEND_MESSAGE action ${actionId}`).getAction(conversationId, actionId),
-    classify: classifyAction,
-    firstPoll: 'after-wait',
-    retryAfterMs: sending.retryAfterMs,
+  return run.step('await-message', async () => {
+    if (sending.outcome === 'found') {
+      run.found({ communicationId: sending.communicationId });
+      run.resource('message', 'adopted');
+      return 'adopted';
+    }
+    const { actionId } = sending;
+    run.found({ actionId, messageSid: sending.messageSid });
+    run.resource('message', 'sent');
+    const { value: action } = await run.poll({
+      subject: 'SEND_MESSAGE action',
+      operationId: actionId,
+      poll: () => activities.getAction(conversationId, actionId),
+      classify: classifyAction,
+      firstPoll: 'after-wait',
+      retryAfterMs: sending.retryAfterMs,
+    });
+    run.found({ messageSid: action.related?.messageSid, communicationId: action.related?.communicationId });
+    return 'sent';
   });
-  context.progress.found({
-    messageSid: action.related?.messageSid,
-    communicationId: action.related?.communicationId,
-  });
-  return 'sent';
 }
 
 type Sending =
@@ -100,12 +101,9 @@ type NextAfterFailedSend =
 async function findEarlierMessage(
   request: SendMessageRequest,
   conversation: Obtained,
-  context: StepContext,
 ): Promise<Sending | undefined> {
   const where = `${conversation.origin} conversation ${conversation.id}`;
-  const communicationId = await context
-    .activities(`look for the first message in ${where} before sending it`)
-    .findSentMessage(conversation.id, request);
+  const communicationId = await activities.findSentMessage(conversation.id, request);
   if (!communicationId) return undefined;
   log.info(
     `The first message is already in ${where} (communication ${communicationId}); not sending it again`,
@@ -117,11 +115,11 @@ async function findEarlierMessage(
 async function sendOrFindMessage(
   request: SendMessageRequest,
   conversationId: string,
-  context: StepContext,
+  run: Run,
 ): Promise<Sending> {
   const startedAt = Date.now();
   for (let failedSends = 1; ; failedSends += 1) {
-    const attempt = await trySend(request, conversationId, context);
+    const attempt = await trySend(request, conversationId);
     if ('accepted' in attempt) return { outcome: 'sent', ...attempt.accepted };
     const { error } = attempt;
     const decision = nextAfterFailedSend(error);
@@ -129,13 +127,13 @@ async function sendOrFindMessage(
       case 'fail':
         throw error;
       case 'look-for-it':
-        return findUnconfirmedMessage(request, conversationId, error, context);
+        return findUnconfirmedMessage(request, conversationId, error, run);
       case 'send-again':
         await waitBeforeSendingAgain(conversationId, error, {
           failedSends,
           retryAfterMs: decision.retryAfterMs,
           startedAt,
-          context,
+          run,
         });
     }
   }
@@ -144,33 +142,32 @@ async function sendOrFindMessage(
 async function trySend(
   request: SendMessageRequest,
   conversationId: string,
-  context: StepContext,
 ): Promise<{ accepted: MessageAccepted } | { error: unknown }> {
   try {
-    const accepted = await context
-      .activities(`send the first message in conversation ${conversationId}`, 'single-attempt')
-      .sendMessage(conversationId, request);
-    return { accepted };
+    return { accepted: await activities.sendMessage(conversationId, request) };
   } catch (error) {
     return { error };
   }
 }
 
 /**
- * Reads how a send failed from the `retrySafety` the API client decided (carried on the
- * failure's details). Whatever is not known to have left the message unsent is treated as
- * maybe sent — including an activity timeout (its worker may have died after the POST) and a
- * failure with no API details at all.
+ * Reads how a send failed from its failure type (../workflows/failure-types). Whatever is not
+ * known to have left the message unsent is treated as maybe sent — including an activity timeout
+ * (its worker may have died after the POST) and a failure of any other type.
  */
 function nextAfterFailedSend(error: unknown): NextAfterFailedSend {
   if (isCancellation(error)) return { next: 'fail' };
-  const details = apiDetailsOf(error);
-  switch (details?.retrySafety) {
-    case 'after-delay':
-      return { next: 'send-again', retryAfterMs: details.retryAfterMs };
-    case 'safe':
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  if (!(cause instanceof ApplicationFailure)) return { next: 'look-for-it' };
+  switch (cause.type) {
+    case FailureType.ApiBusy:
+      return { next: 'send-again', retryAfterMs: retryAfterMsOf(cause) };
+    case FailureType.ApiSafeToRepeat:
       return { next: 'send-again' };
-    case 'never':
+    case FailureType.ApiRefused:
+    case FailureType.ResourceNotFound:
+    case FailureType.ResourceConflict:
+    case FailureType.ApiResponseInvalid:
       return { next: 'fail' };
     default:
       return { next: 'look-for-it' };
@@ -178,13 +175,12 @@ function nextAfterFailedSend(error: unknown): NextAfterFailedSend {
 }
 
 /**
- * The details ../activities/failures put on a failed call to the API client; undefined for any
- * other failure (a timeout, a bug).
+ * The server's Retry-After, from the failure's details: `nextRetryDelay` does not survive the
+ * trip through the server, and a `Retry-After: 0` is not in it at all.
  */
-function apiDetailsOf(error: unknown): Partial<ApiFailureDetails> | undefined {
-  const cause = error instanceof ActivityFailure ? error.cause : undefined;
-  const first: unknown = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
-  return typeof first === 'object' && first !== null ? first : undefined;
+function retryAfterMsOf(failure: ApplicationFailure): number | undefined {
+  const details = failure.details?.[0] as Partial<ApiFailureDetails> | undefined;
+  return typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : undefined;
 }
 
 /**
@@ -194,9 +190,9 @@ function apiDetailsOf(error: unknown): Partial<ApiFailureDetails> | undefined {
 async function waitBeforeSendingAgain(
   conversationId: string,
   error: unknown,
-  wait: { failedSends: number; retryAfterMs?: number; startedAt: number; context: StepContext },
+  wait: { failedSends: number; retryAfterMs?: number; startedAt: number; run: Run },
 ): Promise<void> {
-  const { policy } = wait.context;
+  const { policy } = wait.run;
   const elapsedMs = Date.now() - wait.startedAt;
   const delayMs = nextPollDelay(policy, {
     attempt: wait.failedSends,
@@ -206,7 +202,7 @@ async function waitBeforeSendingAgain(
   });
   if (delayMs === 'deadline-exceeded' || elapsedMs + delayMs >= policy.operationDeadlineMs) {
     throw ApplicationFailure.create({
-      type: MESSAGE_NOT_SENT,
+      type: FailureType.MessageNotSent,
       nonRetryable: true,
       message:
         `the first message was not sent to conversation ${conversationId}: ` +
@@ -232,20 +228,17 @@ async function findUnconfirmedMessage(
   request: SendMessageRequest,
   conversationId: string,
   sendError: unknown,
-  context: StepContext,
+  run: Run,
 ): Promise<Sending> {
   log.warn(
     `SEND_MESSAGE in conversation ${conversationId} may have been sent (${describeFailure(sendError)}); ` +
       'looking for the message instead of sending it again',
   );
   try {
-    const { value: communicationId } = await awaitStep(context, 'send-message', {
+    const { value: communicationId } = await run.poll({
       subject: 'message of an unconfirmed SEND_MESSAGE in conversation',
       operationId: conversationId,
-      poll: () =>
-        context
-          .activities(`look for the unconfirmed message in conversation ${conversationId}`)
-          .findSentMessage(conversationId, request),
+      poll: () => activities.findSentMessage(conversationId, request),
       classify: (found) => (found ? { state: 'done' } : { state: 'pending', status: 'NOT_LISTED' }),
       firstPoll: 'immediately',
       flagsStuck: false,
@@ -253,14 +246,15 @@ async function findUnconfirmedMessage(
     log.info(`The unconfirmed message was sent after all: communication ${communicationId}; not resending`);
     return { outcome: 'found', communicationId: communicationId! };
   } catch (error) {
-    if (!(error instanceof ApplicationFailure && error.type === OPERATION_DEADLINE_EXCEEDED)) throw error;
+    if (!(error instanceof ApplicationFailure && error.type === FailureType.OperationDeadlineExceeded))
+      throw error;
     throw ApplicationFailure.create({
-      type: MESSAGE_OUTCOME_UNKNOWN,
+      type: FailureType.MessageOutcomeUnknown,
       nonRetryable: true,
       message:
         `the first message in conversation ${conversationId} may or may not have been delivered: its send ` +
         `failed ambiguously (${describeFailure(sendError)}) and it was not listed within the ` +
-        `${formatDuration(context.policy.operationDeadlineMs)} deadline; not resending — ` +
+        `${formatDuration(run.policy.operationDeadlineMs)} deadline; not resending — ` +
         `check conversation ${conversationId} before running this provisioning again: a rerun ` +
         'adopts the message if it is listed there by then, else sends it',
       details: [{ conversationId }],

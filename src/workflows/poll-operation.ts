@@ -8,6 +8,7 @@
  */
 import { ApplicationFailure, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import { StuckOperationId } from './definitions';
+import { FailureType } from './failure-types';
 import { formatDuration } from './format';
 import { nextPollDelay, type PollingPolicy } from './polling-policy';
 
@@ -35,9 +36,6 @@ export interface PollSpec<T> {
   /** Called with the operation ID when the wait passes `policy.stuckAfterMs`, and with undefined if it then settles. */
   onStuckChange?: (stuckOperationId: string | undefined) => void;
 }
-
-/** Failure type of a wait that reached `policy.operationDeadlineMs` (non-retryable). */
-export const OPERATION_DEADLINE_EXCEEDED = 'OperationDeadlineExceeded';
 
 export interface PollOutcome<T> {
   value: T;
@@ -110,7 +108,7 @@ function deadlineExceeded(
 ): ApplicationFailure {
   const { subject, operationId, policy } = spec;
   return ApplicationFailure.create({
-    type: OPERATION_DEADLINE_EXCEEDED,
+    type: FailureType.OperationDeadlineExceeded,
     nonRetryable: true,
     message:
       `${subject} ${operationId} still ${lastStatus} after the ${formatDuration(policy.operationDeadlineMs)} deadline ` +

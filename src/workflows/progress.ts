@@ -1,54 +1,78 @@
 /**
- * What a provisioning shows of itself while it runs: the `progress` query, the run's current
+ * What a lifecycle run shows of itself while it runs: the `progress` query, the run's current
  * details (markdown in the Web UI), and the search attributes the UI and `temporal workflow
  * list` filter on. All times are workflow time, so they replay identically.
+ *
+ * Only ./step-runner drives it: step functions never touch it.
  */
 import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
+  LifecycleOperation,
   OrchestratorConfigurationId,
   OrchestratorStoreId,
-  PROVISION_STEPS,
   progressQuery,
   ProvisioningStep,
-  type ProvisionIds,
-  type ProvisionProgress,
-  type ProvisionStep,
-  type ResourceOrigins,
+  type FinalStep,
+  type LifecycleOperationName,
+  type RunProgress,
   type StepReport,
-  type WorkingStep,
 } from './definitions';
 import { formatDuration } from './format';
 
-export class ProgressTracker {
-  private step: ProvisionStep = PROVISION_STEPS[0];
-  private readonly steps: Partial<Record<WorkingStep, StepReport>> = {};
-  private stuckOperationId?: string;
-  readonly ids: ProvisionIds = {};
-  readonly origins: Partial<ResourceOrigins> = {};
-  /** IDs already written to search attributes. */
-  private readonly published: ProvisionIds = {};
+/** What a run will do, for its progress. */
+export interface ProgressPlan<S extends string> {
+  operation: LifecycleOperationName;
+  /** The heading of the current details, e.g. `Provisioning configuration "Support"`. No personal data. */
+  title: string;
+  /** The working steps, in order. */
+  steps: readonly S[];
+}
 
-  constructor(private readonly title: string) {
+/** IDs published as search attributes as soon as they are known. */
+const SEARCHABLE_IDS = [
+  ['memoryStoreId', OrchestratorStoreId],
+  ['configurationId', OrchestratorConfigurationId],
+] as const;
+
+export class ProgressTracker<S extends string> {
+  private step: S | FinalStep;
+  private readonly steps: Partial<Record<S, StepReport>> = {};
+  private stuckOperationId?: string;
+  private readonly ids: Record<string, string> = {};
+  private readonly resources: Record<string, string> = {};
+  /** IDs already written to search attributes. */
+  private readonly published: Record<string, string> = {};
+  /** `LifecycleOperation` goes with the first upsert (the client sets it at start; another caller may not). */
+  private operationPublished = false;
+
+  constructor(private readonly plan: ProgressPlan<S>) {
+    this.step = plan.steps[0]!;
     setHandler(progressQuery, () => this.snapshot());
   }
 
+  get current(): S | FinalStep {
+    return this.step;
+  }
+
   /** Closes the running step (if any) and starts `step`; one search-attribute upsert. */
-  begin(step: WorkingStep): void {
+  begin(step: S): void {
     this.finishRunning('done');
     this.step = step;
     this.steps[step] = { status: 'running', polls: 0, startedAt: Date.now(), elapsedMs: 0 };
     this.publish(step);
   }
 
-  /** Marks steps made unnecessary by the input (an existing store or conversation) or by adopting. */
-  skip(...steps: WorkingStep[]): void {
+  /** Marks steps made unnecessary by the input or by what an earlier look found. */
+  skip(...steps: S[]): void {
     for (const step of steps)
       this.steps[step] = { status: 'skipped', polls: 0, startedAt: Date.now(), elapsedMs: 0 };
+    this.render();
   }
 
-  polled(step: WorkingStep, polls: number): void {
-    const report = this.steps[step];
+  /** The running step's status reads so far. */
+  polled(polls: number): void {
+    const report = this.isWorking(this.step) ? this.steps[this.step] : undefined;
     if (report) report.polls = polls;
     this.render();
   }
@@ -60,49 +84,47 @@ export class ProgressTracker {
   }
 
   /** Records IDs as soon as they are known (the query shows them; the next upsert publishes them). */
-  found(ids: ProvisionIds): void {
-    for (const [name, id] of Object.entries(ids) as [keyof ProvisionIds, string | undefined][]) {
-      if (id) this.ids[name] = id;
-    }
+  found(ids: Readonly<Record<string, string | undefined>>): void {
+    for (const [name, id] of Object.entries(ids)) if (id) this.ids[name] = id;
     this.render();
   }
 
-  /** How a resource was obtained (see `ResourceOrigin`); the query and the current details show it. */
-  obtained<R extends keyof ResourceOrigins>(resource: R, origin: ResourceOrigins[R]): void {
-    this.origins[resource] = origin;
+  /** What the run did with a resource: `created`, `adopted`, `deleted`, `kept`, ... */
+  resource(name: string, outcome: string): void {
+    this.resources[name] = outcome;
     this.render();
   }
 
-  /** Ends the run; every working step has run or was skipped by now. */
-  complete(): Record<WorkingStep, StepReport> {
-    this.finishRunning('done');
-    this.step = 'completed';
-    this.publish('completed');
-    return this.reports() as Record<WorkingStep, StepReport>;
+  /** Ends the run; returns the report of every step reached. */
+  finish(step: FinalStep): Partial<Record<S, StepReport>> {
+    this.finishRunning(step === 'completed' ? 'done' : 'failed');
+    this.step = step;
+    this.publish(step);
+    return this.reports();
   }
 
-  fail(): void {
-    this.finishRunning('failed');
-    this.step = 'failed';
-    this.publish('failed');
-  }
-
-  snapshot(): ProvisionProgress {
-    const progress: ProvisionProgress = {
+  snapshot(): RunProgress<S> {
+    const progress: RunProgress<S> = {
+      operation: this.plan.operation,
+      plan: this.plan.steps,
       step: this.step,
       ids: { ...this.ids },
       steps: this.reports(),
-      origins: { ...this.origins },
+      resources: { ...this.resources },
     };
     if (this.stuckOperationId) progress.stuckOperationId = this.stuckOperationId;
     return progress;
   }
 
+  private isWorking(step: S | FinalStep): step is S {
+    return (this.plan.steps as readonly string[]).includes(step);
+  }
+
   /** The steps reached so far, in order; a running step's time counts up to now. */
-  private reports(): Partial<Record<WorkingStep, StepReport>> {
+  private reports(): Partial<Record<S, StepReport>> {
     const now = Date.now();
-    const reports: Partial<Record<WorkingStep, StepReport>> = {};
-    for (const step of PROVISION_STEPS) {
+    const reports: Partial<Record<S, StepReport>> = {};
+    for (const step of this.plan.steps) {
       const report = this.steps[step];
       if (!report) continue;
       const elapsedMs = report.status === 'running' ? now - report.startedAt : report.elapsedMs;
@@ -112,34 +134,37 @@ export class ProgressTracker {
   }
 
   private finishRunning(status: 'done' | 'failed'): void {
-    const report = this.step === 'completed' || this.step === 'failed' ? undefined : this.steps[this.step];
+    const report = this.isWorking(this.step) ? this.steps[this.step] : undefined;
     if (report?.status !== 'running') return;
     report.status = status;
     report.elapsedMs = Date.now() - report.startedAt;
   }
 
   /** One upsert per step: the step, plus any store/configuration ID found since the last one. */
-  private publish(step: ProvisionStep): void {
+  private publish(step: S | FinalStep): void {
     const updates: SearchAttributeUpdatePair[] = [{ key: ProvisioningStep, value: step }];
-    if (this.ids.memoryStoreId && this.ids.memoryStoreId !== this.published.memoryStoreId) {
-      updates.push({ key: OrchestratorStoreId, value: this.ids.memoryStoreId });
-      this.published.memoryStoreId = this.ids.memoryStoreId;
+    if (!this.operationPublished) {
+      updates.push({ key: LifecycleOperation, value: this.plan.operation });
+      this.operationPublished = true;
     }
-    if (this.ids.configurationId && this.ids.configurationId !== this.published.configurationId) {
-      updates.push({ key: OrchestratorConfigurationId, value: this.ids.configurationId });
-      this.published.configurationId = this.ids.configurationId;
+    for (const [name, key] of SEARCHABLE_IDS) {
+      const id = this.ids[name];
+      if (id && id !== this.published[name]) {
+        updates.push({ key, value: id });
+        this.published[name] = id;
+      }
     }
     upsertSearchAttributes(updates);
     this.render();
   }
 
   private render(): void {
-    const rows = Object.entries(this.reports()).map(
+    const rows = Object.entries<StepReport>(this.reports() as Record<string, StepReport>).map(
       ([step, report]) =>
         `| ${step} | ${report.status} | ${report.polls} | ${formatDuration(report.elapsedMs)} |`,
     );
-    const ids = Object.entries(this.ids).map(([name, id]) => `- ${name}: \`${String(id)}\``);
-    const origins = Object.entries(this.origins).map(([resource, origin]) => `- ${resource}: ${origin}`);
+    const ids = Object.entries(this.ids).map(([name, id]) => `- ${name}: \`${id}\``);
+    const resources = Object.entries(this.resources).map(([name, outcome]) => `- ${name}: ${outcome}`);
     const stuck = this.stuckOperationId
       ? [
           '',
@@ -149,7 +174,7 @@ export class ProgressTracker {
       : [];
     setCurrentDetails(
       [
-        `## ${this.title}`,
+        `## ${this.plan.title}`,
         `**Step:** ${this.step}`,
         ...stuck,
         '',
@@ -158,7 +183,7 @@ export class ProgressTracker {
         ...rows,
         '',
         ...(ids.length ? ['**IDs**', ...ids] : []),
-        ...(origins.length ? ['', '**Origins**', ...origins] : []),
+        ...(resources.length ? ['', '**Resources**', ...resources] : []),
       ].join('\n'),
     );
   }

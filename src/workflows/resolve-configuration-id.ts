@@ -11,9 +11,12 @@
 import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { ConfigurationCandidate } from '../activities';
 import type { Operation } from '../api/types';
+import { activities } from './activity-calls';
 import type { ConfigurationIdSource } from './definitions';
-import { pollUntilSettled, type PollVerdict } from './poll-operation';
+import { FailureType } from './failure-types';
+import type { PollVerdict } from './poll-operation';
 import { type PollingPolicy, resolvePollingPolicy } from './polling-policy';
+import type { StepRunner } from './step-runner';
 
 /**
  * Listing retries: 1 s, ×2, capped at 15 s, for at most 2 minutes — at most 13 list calls
@@ -34,9 +37,8 @@ export interface ConfigurationIdClues {
   operation: Operation;
   memoryStoreId: string;
   displayName: string;
-  /** The listing activity. */
-  findByDisplayName: (memoryStoreId: string, displayName: string) => Promise<ConfigurationCandidate[]>;
-  onPoll?: (polls: number) => void;
+  /** Counts the list calls for the running step. */
+  run: StepRunner<string>;
 }
 
 export interface ResolvedConfigurationId {
@@ -60,14 +62,13 @@ async function resolve(clues: ConfigurationIdClues): Promise<ResolvedConfigurati
   if (related) return { configurationId: related, resolvedBy: 'related', polls: 0 };
   if (operation.result?.id) return { configurationId: operation.result.id, resolvedBy: 'result', polls: 0 };
 
-  const { value, polls } = await pollUntilSettled({
+  const { value, polls } = await clues.run.poll({
     subject: `listing of configuration "${displayName}" (store ${memoryStoreId}) created by operation`,
     operationId: operation.operationId,
-    poll: () => clues.findByDisplayName(memoryStoreId, displayName),
+    poll: () => activities.findConfigurationsByDisplayName(memoryStoreId, displayName),
     classify: (candidates) => classifyCandidates(candidates, displayName, memoryStoreId),
     policy: LISTING_POLICY,
     firstPoll: 'immediately',
-    onPoll: clues.onPoll,
   });
   // classifyCandidates said done: exactly one candidate.
   return { configurationId: value[0]!.id, resolvedBy: 'list', polls };
@@ -91,7 +92,7 @@ export function ambiguousConfiguration(
 ): ApplicationFailure {
   const ids = candidates.map((c) => c.id);
   return ApplicationFailure.create({
-    type: 'AmbiguousConfiguration',
+    type: FailureType.AmbiguousConfiguration,
     nonRetryable: true,
     message:
       `${candidates.length} configurations named "${displayName}" use store ${storeId} (${ids.join(', ')}); ` +

@@ -16,11 +16,16 @@
  */
 import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { ConfigurationRequest } from '../api/types';
-import type { ConfigurationIdSource } from './definitions';
+import { activities } from './activity-calls';
+import type { ConfigurationIdSource, WorkingStep } from './definitions';
+import { FailureType } from './failure-types';
+import { mayHoldEarlierWork, type Obtained } from './obtained';
 import { DEFAULT_CONVERSATION_GROUPING, type ProvisionInput } from './provision-input';
 import { ambiguousConfiguration, resolveConfigurationId } from './resolve-configuration-id';
-import { awaitStep, mayHoldEarlierWork, type Obtained, type StepContext } from './step-context';
+import type { StepRunner } from './step-runner';
 import { classifyOperation, classifyStore } from './verdicts';
+
+type Run = StepRunner<WorkingStep>;
 
 export interface ObtainedConfiguration extends Obtained {
   origin: 'created' | 'adopted';
@@ -29,31 +34,30 @@ export interface ObtainedConfiguration extends Obtained {
 
 export async function provisionMemoryStore(
   store: ProvisionInput['memoryStore'],
-  context: StepContext,
+  run: Run,
 ): Promise<Obtained> {
   if ('existingStoreId' in store) {
-    context.progress.skip('create-memory-store', 'await-memory-store');
-    return storeObtained({ id: store.existingStoreId, origin: 'given' }, context);
+    run.skip('create-memory-store', 'await-memory-store');
+    return obtainedStore({ id: store.existingStoreId, origin: 'given' }, run);
   }
 
-  context.progress.begin('create-memory-store');
-  const creation = await context
-    .activities(`create memory store "${store.displayName}"`)
-    .createMemoryStore(store);
-
-  context.progress.begin('await-memory-store');
-  if (creation.outcome === 'adopted') {
+  const creation = await run.step('create-memory-store', () => activities.createMemoryStore(store));
+  return run.step('await-memory-store', async () => {
+    if (creation.outcome === 'accepted') {
+      const storeId = await awaitStoreOperation(creation.operationId, creation.retryAfterMs, run);
+      return obtainedStore({ id: storeId, origin: 'created' }, run);
+    }
     const { storeId } = creation;
     log.info(
       `Adopted memory store ${storeId}: its display name "${store.displayName}" already existed ` +
         '(created by an earlier attempt or run)',
     );
-    const adopted = storeObtained({ id: storeId, origin: 'adopted' }, context);
+    const adopted = obtainedStore({ id: storeId, origin: 'adopted' }, run);
     if (creation.status !== 'ACTIVE') {
-      await awaitStep(context, 'await-memory-store', {
+      await run.poll({
         subject: 'memory store',
         operationId: storeId,
-        poll: () => context.activities(`read memory store ${storeId}`).getMemoryStore(storeId),
+        poll: () => activities.getMemoryStore(storeId),
         classify: classifyStore,
         firstPoll: 'immediately',
         // Its create operation is the earlier run's, unknown here: the store ID is no operation ID.
@@ -61,32 +65,37 @@ export async function provisionMemoryStore(
       });
     }
     return adopted;
-  }
+  });
+}
 
-  const { operationId } = creation;
-  const { value: operation } = await awaitStep(context, 'await-memory-store', {
+/** The ID of the store a COMPLETED create operation made. */
+async function awaitStoreOperation(
+  operationId: string,
+  retryAfterMs: number | undefined,
+  run: Run,
+): Promise<string> {
+  const { value: operation } = await run.poll({
     subject: 'memory store operation',
     operationId,
-    poll: () =>
-      context.activities(`poll memory store operation ${operationId}`).getMemoryOperation(operationId),
+    poll: () => activities.getMemoryOperation(operationId),
     classify: classifyOperation('memory store operation'),
     firstPoll: 'after-wait',
-    retryAfterMs: creation.retryAfterMs,
+    retryAfterMs,
   });
   const storeId = operation.result?.id;
   if (!storeId) {
     throw ApplicationFailure.nonRetryable(
       `memory store operation ${operationId} COMPLETED without result.id`,
-      'MissingResultId',
+      FailureType.MissingResultId,
       { operationId },
     );
   }
-  return storeObtained({ id: storeId, origin: 'created' }, context);
+  return storeId;
 }
 
-function storeObtained(store: Obtained, context: StepContext): Obtained {
-  context.progress.found({ memoryStoreId: store.id });
-  context.progress.obtained('memoryStore', store.origin);
+function obtainedStore(store: Obtained, run: Run): Obtained {
+  run.found({ memoryStoreId: store.id });
+  run.resource('memoryStore', store.origin);
   return store;
 }
 
@@ -94,15 +103,16 @@ export async function provisionConfiguration(
   configuration: ProvisionInput['configuration'],
   store: Obtained,
   idempotencyKey: string,
-  context: StepContext,
+  run: Run,
 ): Promise<ObtainedConfiguration> {
-  context.progress.begin('create-configuration');
-  const adopted = mayHoldEarlierWork(store)
-    ? await adoptEarlierConfiguration(configuration.displayName, store, context)
-    : undefined;
-  const obtained = adopted ?? (await createConfiguration(configuration, store.id, idempotencyKey, context));
-  context.progress.found({ configurationId: obtained.id });
-  context.progress.obtained('configuration', obtained.origin);
+  const obtained = await run.step('create-configuration', async () => {
+    const adopted = mayHoldEarlierWork(store)
+      ? await adoptEarlierConfiguration(configuration.displayName, store, run)
+      : undefined;
+    return adopted ?? createConfiguration(configuration, store.id, idempotencyKey, run);
+  });
+  run.found({ configurationId: obtained.id });
+  run.resource('configuration', obtained.origin);
   return obtained;
 }
 
@@ -113,13 +123,9 @@ export async function provisionConfiguration(
 async function adoptEarlierConfiguration(
   displayName: string,
   store: Obtained,
-  context: StepContext,
+  run: Run,
 ): Promise<ObtainedConfiguration | undefined> {
-  const candidates = await context
-    .activities(
-      `look for configuration "${displayName}" in ${store.origin} store ${store.id} before creating it`,
-    )
-    .findConfigurationsByDisplayName(store.id, displayName);
+  const candidates = await activities.findConfigurationsByDisplayName(store.id, displayName);
   const [only, ...others] = candidates;
   if (!only) return undefined;
   if (others.length > 0) throw ambiguousConfiguration(candidates, displayName, store.id);
@@ -127,7 +133,7 @@ async function adoptEarlierConfiguration(
     `Adopted configuration ${only.id}: ${store.origin} store ${store.id} already had one named ` +
       `"${displayName}"; none created`,
   );
-  context.progress.skip('await-configuration', 'resolve-configuration-id');
+  run.skip('await-configuration', 'resolve-configuration-id');
   return { id: only.id, origin: 'adopted', resolvedBy: 'adopted' };
 }
 
@@ -135,7 +141,7 @@ async function createConfiguration(
   configuration: ProvisionInput['configuration'],
   memoryStoreId: string,
   idempotencyKey: string,
-  context: StepContext,
+  run: Run,
 ): Promise<ObtainedConfiguration> {
   const { displayName } = configuration;
   const request: ConfigurationRequest = {
@@ -143,75 +149,60 @@ async function createConfiguration(
     conversationGroupingType: configuration.conversationGroupingType ?? DEFAULT_CONVERSATION_GROUPING,
     memoryStoreId,
   };
-  const creation = await context
-    .activities(`create configuration "${displayName}"`)
-    .createConfiguration(request, idempotencyKey);
-
-  context.progress.begin('await-configuration');
+  const creation = await activities.createConfiguration(request, idempotencyKey);
   const { operationId } = creation;
-  const { value: operation } = await awaitStep(context, 'await-configuration', {
-    subject: 'configuration operation',
-    operationId,
-    poll: () =>
-      context
-        .activities(`poll configuration operation ${operationId}`)
-        .getConfigurationOperation(operationId),
-    classify: classifyOperation('configuration operation'),
-    firstPoll: 'after-wait',
-    retryAfterMs: creation.retryAfterMs,
-  });
-
-  context.progress.begin('resolve-configuration-id');
-  const resolved = await resolveConfigurationId({
-    acceptedId: creation.configurationId,
-    operation,
-    memoryStoreId,
-    displayName,
-    findByDisplayName: (storeId, name) =>
-      context
-        .activities(`find configuration "${name}" by listing store ${storeId} (no related ID, no result.id)`)
-        .findConfigurationsByDisplayName(storeId, name),
-    onPoll: (polls) => context.progress.polled('resolve-configuration-id', polls),
-  });
+  const { value: operation } = await run.step('await-configuration', () =>
+    run.poll({
+      subject: 'configuration operation',
+      operationId,
+      poll: () => activities.getConfigurationOperation(operationId),
+      classify: classifyOperation('configuration operation'),
+      firstPoll: 'after-wait',
+      retryAfterMs: creation.retryAfterMs,
+    }),
+  );
+  const resolved = await run.step('resolve-configuration-id', () =>
+    resolveConfigurationId({
+      acceptedId: creation.configurationId,
+      operation,
+      memoryStoreId,
+      displayName,
+      run,
+    }),
+  );
   return { id: resolved.configurationId, origin: 'created', resolvedBy: resolved.resolvedBy };
 }
 
 export async function provisionConversation(
   conversation: ProvisionInput['conversation'],
   configuration: Obtained,
-  context: StepContext,
+  run: Run,
 ): Promise<Obtained> {
-  const obtained = await obtainConversation(conversation, configuration, context);
-  context.progress.found({ conversationId: obtained.id });
-  context.progress.obtained('conversation', obtained.origin);
+  const obtained = await obtainConversation(conversation, configuration, run);
+  run.found({ conversationId: obtained.id });
+  run.resource('conversation', obtained.origin);
   return obtained;
 }
 
 async function obtainConversation(
   conversation: ProvisionInput['conversation'],
   configuration: Obtained,
-  context: StepContext,
+  run: Run,
 ): Promise<Obtained> {
   if ('existingConversationId' in conversation) {
-    context.progress.skip('create-conversation');
+    run.skip('create-conversation');
     return { id: conversation.existingConversationId, origin: 'given' };
   }
-  context.progress.begin('create-conversation');
-  const { name } = conversation;
   // A retry always looks first (its earlier attempt may have created it); a first attempt only
   // under a configuration this run did not create.
   const lookFirst = mayHoldEarlierWork(configuration) ? 'always' : 'on-retry';
-  const summary =
-    lookFirst === 'always'
-      ? `create conversation "${name}" unless ${configuration.origin} configuration ${configuration.id} has it`
-      : `create conversation "${name}"`;
-  const { conversationId, adopted } = await context
-    .activities(summary)
-    .createConversation({ ...conversation, configurationId: configuration.id }, lookFirst);
+  const { conversationId, adopted } = await run.step('create-conversation', () =>
+    activities.createConversation({ ...conversation, configurationId: configuration.id }, lookFirst),
+  );
   if (!adopted) return { id: conversationId, origin: 'created' };
   log.info(
-    `Adopted conversation ${conversationId}: configuration ${configuration.id} already had one named ` +
-      `"${name}" (created by an earlier attempt or run); none created`,
+    `Adopted conversation ${conversationId}: configuration ${configuration.id} already had one of ` +
+      'this name (created by an earlier attempt or run); none created',
   );
   return { id: conversationId, origin: 'adopted' };
 }

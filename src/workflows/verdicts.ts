@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { Action, Operation, StoreStatus } from '../api/types';
+import { FailureType } from './failure-types';
 import type { PollVerdict } from './poll-operation';
 
 /** RUNNING is pending; FAILED and CANCELLED fail the step with the operation's error. */
@@ -30,7 +31,7 @@ function operationFailure(subject: string, operation: Operation): ApplicationFai
     Boolean,
   );
   return ApplicationFailure.create({
-    type: status === 'CANCELLED' ? 'OperationCancelled' : 'OperationFailed',
+    type: status === 'CANCELLED' ? FailureType.OperationCancelled : FailureType.OperationFailed,
     nonRetryable: true,
     message: `${subject} ${operationId} ${status}: ${what}${codes.length ? ` (${codes.join(', ')})` : ''}`,
     details: [{ operationId, status, error }],
@@ -49,7 +50,7 @@ export function classifyAction(action: Action): PollVerdict {
       return {
         state: 'failed',
         failure: ApplicationFailure.create({
-          type: 'MessageSendFailed',
+          type: FailureType.MessageSendFailed,
           nonRetryable: true,
           message: `SEND_MESSAGE action ${action.id} FAILED: ${failureReason}`,
           details: [{ actionId: action.id, conversationId: action.conversationId, failureReason }],
@@ -71,7 +72,7 @@ export function classifyStore(store: { id: string; status: StoreStatus }): PollV
       return {
         state: 'failed',
         failure: ApplicationFailure.create({
-          type: 'MemoryStoreFailed',
+          type: FailureType.MemoryStoreFailed,
           nonRetryable: true,
           message: `memory store ${store.id} is FAILED: delete it or choose another displayName`,
           details: [{ storeId: store.id }],

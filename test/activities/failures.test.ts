@@ -1,7 +1,11 @@
 import { ApplicationFailure, DefaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
 import {
   BadRequestError,
+  ConflictError,
   ConnectionError,
+  InvalidRequestError,
+  NotFoundError,
+  ResponseValidationError,
   RateLimitError,
   ServerError,
   ServiceUnavailableError,
@@ -28,12 +32,18 @@ test('429 and 503 are retried after the Retry-After the server sent', () => {
       details({ retrySafety: 'after-delay', status: 429, retryAfterMs: 7_000 }),
     ),
   );
-  expect(rateLimited).toMatchObject({ type: 'RateLimitError', nonRetryable: false, nextRetryDelay: 7_000 });
+  expect(rateLimited).toMatchObject({
+    type: 'ApiBusy',
+    nonRetryable: false,
+    nextRetryDelay: 7_000,
+    // An expected wait: logged at DEBUG, counted as no failure.
+    category: 'BENIGN',
+  });
 
   const unavailable = translated(
     new ServiceUnavailableError('HTTP 503', details({ retrySafety: 'after-delay', status: 503 })),
   );
-  expect(unavailable).toMatchObject({ type: 'ServiceUnavailableError', nonRetryable: false });
+  expect(unavailable).toMatchObject({ type: 'ApiBusy', nonRetryable: false });
   expect(unavailable.nextRetryDelay).toBeUndefined();
 });
 
@@ -66,11 +76,11 @@ test('a refused request is not retried, and the message says what to fix and whe
       }),
     ),
   );
-  expect(failure.type).toBe('BadRequestError');
+  expect(failure.type).toBe('ApiRefused');
   expect(failure.nonRetryable).toBe(true);
   expect(failure.message).toBe(
     'POST /v2/ControlPlane/Configurations failed with HTTP 400 (Twilio error 20001): displayName: must be at most 32 characters' +
-      ' — fix the field named above in the provisioning input' +
+      ' — fix the field named above in the input' +
       ' (more info: https://www.twilio.com/docs/errors/20001; request ID: RQ123)',
   );
   expect(failure.details).toEqual([
@@ -80,7 +90,7 @@ test('a refused request is not retried, and the message says what to fix and whe
       code: 20001,
       moreInfo: 'https://www.twilio.com/docs/errors/20001',
       requestId: 'RQ123',
-      retrySafety: 'never',
+      apiError: 'BadRequestError',
     },
   ]);
 });
@@ -90,8 +100,8 @@ test('failures that may or may not have reached the server stay retryable', () =
   const maybeApplied = translated(
     new ServerError('HTTP 500', details({ retrySafety: 'if-idempotent', status: 500 })),
   );
-  expect(notSent).toMatchObject({ type: 'ConnectionError', nonRetryable: false });
-  expect(maybeApplied).toMatchObject({ type: 'ServerError', nonRetryable: false });
+  expect(notSent).toMatchObject({ type: 'ApiSafeToRepeat', nonRetryable: false });
+  expect(maybeApplied).toMatchObject({ type: 'ApiOutcomeUnknown', nonRetryable: false });
 });
 
 test('errors that are not from the API client pass through unchanged', () => {
@@ -110,7 +120,34 @@ function afterRoundTrip(failure: unknown): ApplicationFailure {
   return error as ApplicationFailure;
 }
 
-test('the retry safety and Retry-After reach the workflow, which decides from them whether to send again', () => {
+test('404 and 409 have types of their own, and a 409 names the conflicting resource', () => {
+  const notFound = translated(new NotFoundError('HTTP 404', details({ retrySafety: 'never', status: 404 })));
+  expect(notFound).toMatchObject({ type: 'ResourceNotFound', nonRetryable: true });
+  const conflict = translated(
+    new ConflictError(
+      'HTTP 409',
+      details({ retrySafety: 'never', status: 409, conflictingResourceId: 'mem_store_01' }),
+    ),
+  );
+  expect(conflict).toMatchObject({ type: 'ResourceConflict', nonRetryable: true });
+  expect(conflict.message).toContain('conflicting resource: mem_store_01');
+});
+
+test('a response the client cannot use is not retried; a request it refused to send is a refusal', () => {
+  const invalid = translated(
+    new ResponseValidationError(
+      'status: expected one of ...',
+      details({ retrySafety: 'never', status: 200 }),
+    ),
+  );
+  expect(invalid).toMatchObject({ type: 'ApiResponseInvalid', nonRetryable: true });
+  const refused = translated(
+    new InvalidRequestError('malformed Idempotency-Key', details({ retrySafety: 'never' })),
+  );
+  expect(refused).toMatchObject({ type: 'ApiRefused', nonRetryable: true });
+});
+
+test('the type and Retry-After reach the workflow, which decides from them whether to send again', () => {
   const rateLimited = afterRoundTrip(
     toApplicationFailure(
       new RateLimitError(
@@ -119,10 +156,12 @@ test('the retry safety and Retry-After reach the workflow, which decides from th
       ),
     ),
   );
-  expect(rateLimited.details?.[0]).toMatchObject({ retrySafety: 'after-delay', retryAfterMs: 7_000 });
+  expect(rateLimited.type).toBe('ApiBusy');
+  expect(rateLimited.details?.[0]).toMatchObject({ apiError: 'RateLimitError', retryAfterMs: 7_000 });
 
   const notSent = afterRoundTrip(
     toApplicationFailure(new ConnectionError('connection refused', details({ retrySafety: 'safe' }))),
   );
-  expect(notSent.details).toEqual([{ ...request, retrySafety: 'safe' }]);
+  expect(notSent.type).toBe('ApiSafeToRepeat');
+  expect(notSent.details).toEqual([{ ...request, apiError: 'ConnectionError' }]);
 });

@@ -1,6 +1,6 @@
 /** The progress display: what each step line says, and how each view writes updates. */
 import { LiveProgressView, renderStepLines, StepLogView } from '../../src/cli/progress-view';
-import type { ProvisionProgress, StepReport } from '../../src/workflows/definitions';
+import { PROVISION_STEPS, type ProvisionProgress, type StepReport } from '../../src/workflows/definitions';
 
 const T0 = 1_700_000_000_000;
 const report = (status: StepReport['status'], polls: number, elapsedMs: number): StepReport => ({
@@ -14,7 +14,15 @@ function progress(
   steps: ProvisionProgress['steps'],
   extra: Partial<ProvisionProgress> = {},
 ): ProvisionProgress {
-  return { step: 'await-memory-store', ids: {}, steps, ...extra };
+  return {
+    operation: 'provision',
+    plan: PROVISION_STEPS,
+    step: 'await-memory-store',
+    ids: {},
+    steps,
+    resources: {},
+    ...extra,
+  };
 }
 
 /** Collects what a view writes. */

@@ -74,7 +74,7 @@ test('a 4xx is not retried and says what to check', async () => {
   const { outcome, summary } = await provision(bed, {}, input);
 
   const failure = applicationFailureOf(failed(outcome), 'activity');
-  expect(failure.type).toBe('NotFoundError');
+  expect(failure.type).toBe('ResourceNotFound');
   expect(failure.nonRetryable).toBe(true);
   expect(failure.message).toContain('HTTP 404');
   expect(failure.message).toContain('the resource does not exist');

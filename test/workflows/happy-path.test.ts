@@ -134,7 +134,7 @@ test('invalid input is refused at the workflow start, before any API call', asyn
     expect(error).toBeInstanceOf(WorkflowFailedError);
     const cause = (error as WorkflowFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
-    expect(cause).toMatchObject({ type: 'InvalidProvisionInput', nonRetryable: true });
+    expect(cause).toMatchObject({ type: 'InvalidInput', nonRetryable: true });
     expect((cause as ApplicationFailure).message).toContain('memoryStore.displayName: must match');
     expect(rig.emulator.summary().requests).toEqual({});
   });

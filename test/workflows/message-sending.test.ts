@@ -87,7 +87,7 @@ test('sends turned away until the deadline stop within the bound and say nothing
     new RegExp(
       `^the first message was not sent to conversation conv_conversation_\\w+: ` +
         `all ${sends} sends were turned away unapplied within the 2m deadline ` +
-        '\\(last: ServiceUnavailableError: .*HTTP 503.*\\); nothing was delivered',
+        '\\(last: ApiBusy: .*HTTP 503.*\\); nothing was delivered',
     ),
   );
   expect(sends).toBeGreaterThan(5);

@@ -81,7 +81,7 @@ test('a rerun after the message action FAILED adopts store, configuration and co
       conversation: 'adopted',
       message: 'sent',
     });
-    expect(second.progress.origins).toEqual(result.origins);
+    expect(second.progress.resources).toEqual(result.origins);
     expect(result.configurationIdResolvedBy).toBe('adopted');
     expect(result.steps['await-configuration'].status).toBe('skipped');
     expect(result.steps['resolve-configuration-id'].status).toBe('skipped');

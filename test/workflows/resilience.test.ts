@@ -206,7 +206,7 @@ async function waitForStep(
   step: ProvisionStep,
 ): Promise<ProvisionProgress> {
   for (;;) {
-    const progress = await handle.query(progressQuery);
+    const progress = await handle.query<ProvisionProgress>(progressQuery.name);
     if (progress.step === step) return progress;
     await delay(50);
   }
