@@ -1,0 +1,145 @@
+/** The codec server over a real socket: the protocol's round trip, its token, CORS and limits. */
+import { defaultPayloadConverter } from '@temporalio/common';
+import { startCodecServer, type RunningCodecServer } from '../../src/codec/codec-server';
+import { EncryptionCodec } from '../../src/codec/encryption-codec';
+import { codecServerOptionsFromEnv } from '../../src/codec/main';
+import { randomRing } from './support';
+
+const TOKEN = 'codec-test-token-5f1c9a7e';
+const UI = 'http://localhost:8233';
+const ring = randomRing('k1');
+let server: RunningCodecServer;
+
+beforeAll(async () => {
+  server = await startCodecServer({
+    codec: new EncryptionCodec(ring),
+    token: TOKEN,
+    allowedOrigins: [UI],
+    maxBodyBytes: 64 * 1024,
+  });
+});
+afterAll(() => server?.close());
+
+const plainPayload = () => {
+  const { metadata, data } = defaultPayloadConverter.toPayload({ to: '+15551230001' });
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
+    data: Buffer.from(data!).toString('base64'),
+  };
+};
+type JsonPayload = ReturnType<typeof plainPayload>;
+
+function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}`, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function payloadsOf(response: Response): Promise<JsonPayload[]> {
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { payloads: JsonPayload[] }).payloads;
+}
+
+test('encode then decode returns the payload it was given; encode encrypts it', async () => {
+  const payload = plainPayload();
+  const [encrypted] = await payloadsOf(await post('/encode', { payloads: [payload] }));
+  expect(Buffer.from(encrypted!.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
+  expect(Buffer.from(encrypted!.data, 'base64').toString('latin1')).not.toContain('+15551230001');
+  const [decoded] = await payloadsOf(await post('/decode', { payloads: [encrypted] }));
+  expect(decoded).toEqual(payload);
+});
+
+test('the token is required: none or a wrong one is refused with 401; the first path segment also carries it', async () => {
+  const body = { payloads: [plainPayload()] };
+  const none = await post('/encode', body, { Authorization: '' });
+  expect(none.status).toBe(401);
+  expect(none.headers.get('www-authenticate')).toBe('Bearer');
+  expect((await post('/encode', body, { Authorization: 'Bearer not-the-token-at-all' })).status).toBe(401);
+  expect((await post('/wrong-token-in-path/encode', body, { Authorization: '' })).status).toBe(401);
+  const viaPath = await post(`/${TOKEN}/encode`, body, { Authorization: '' });
+  expect(await payloadsOf(viaPath)).toHaveLength(1);
+  expect(server.uiEndpoint).toBe(`${server.url}/${TOKEN}`);
+});
+
+test('CORS: the Web UI origin gets its preflight and headers; any other origin is refused', async () => {
+  const preflight = await fetch(`${server.url}/decode`, {
+    method: 'OPTIONS',
+    headers: {
+      Origin: UI,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type,x-namespace',
+    },
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe(UI);
+  expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+  const allowed = preflight.headers.get('access-control-allow-headers')!.toLowerCase();
+  for (const header of ['authorization', 'content-type', 'x-namespace']) expect(allowed).toContain(header);
+
+  const fromUi = await post('/decode', { payloads: [] }, { Origin: UI, 'X-Namespace': 'default' });
+  expect(fromUi.status).toBe(200);
+  expect(fromUi.headers.get('access-control-allow-origin')).toBe(UI);
+  expect(fromUi.headers.get('vary')).toBe('Origin');
+
+  const evil = 'http://evil.example';
+  const otherPreflight = await fetch(`${server.url}/decode`, {
+    method: 'OPTIONS',
+    headers: { Origin: evil },
+  });
+  expect(otherPreflight.status).toBe(403);
+  expect(otherPreflight.headers.get('access-control-allow-origin')).toBeNull();
+  expect((await post('/decode', { payloads: [] }, { Origin: evil })).status).toBe(403);
+});
+
+test('bad requests are refused with a reason: size, type, JSON, shape, path, method, a missing key', async () => {
+  expect((await post('/decode', { payloads: [{ data: 'A'.repeat(70 * 1024) }] })).status).toBe(413);
+  expect((await post('/decode', '{}', { 'Content-Type': 'text/plain' })).status).toBe(415);
+  expect((await post('/decode', '{"payloads": [')).status).toBe(400);
+  expect((await post('/decode', { payloads: [{ data: '***' }] })).status).toBe(400);
+  expect((await post('/other', { payloads: [] })).status).toBe(404);
+  expect(
+    (await fetch(`${server.url}/decode`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status,
+  ).toBe(405);
+
+  const otherRing = new EncryptionCodec(randomRing('k-elsewhere'));
+  const [foreign] = await otherRing.encode([defaultPayloadConverter.toPayload('x')]);
+  const json = {
+    metadata: Object.fromEntries(
+      Object.entries(foreign!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
+    data: Buffer.from(foreign!.data!).toString('base64'),
+  };
+  const missing = await post('/decode', { payloads: [json] });
+  expect(missing.status).toBe(400);
+  expect(((await missing.json()) as { error: string }).error).toMatch(/encrypted with key "k-elsewhere"/);
+});
+
+test('npm run codec-server checks its settings, naming the variable and never a value', () => {
+  const keys = `k1:${Buffer.alloc(32, 3).toString('base64')}`;
+  expect(() => codecServerOptionsFromEnv({ ORCHESTRATOR_CODEC_TOKEN: TOKEN })).toThrow(
+    /needs the workers' keys: set ORCHESTRATOR_ENCRYPTION_KEYS/,
+  );
+  expect(() =>
+    codecServerOptionsFromEnv({ ORCHESTRATOR_ENCRYPTION_KEYS: keys, ORCHESTRATOR_CODEC_TOKEN: 'short' }),
+  ).toThrow(/ORCHESTRATOR_CODEC_TOKEN must be set, at least 16 characters/);
+  expect(() =>
+    codecServerOptionsFromEnv({
+      ORCHESTRATOR_ENCRYPTION_KEYS: keys,
+      ORCHESTRATOR_CODEC_TOKEN: TOKEN,
+      ORCHESTRATOR_CODEC_ORIGINS: 'http://localhost:8233/ui',
+    }),
+  ).toThrow(/ORCHESTRATOR_CODEC_ORIGINS: "http:\/\/localhost:8233\/ui" is not an origin/);
+  const options = codecServerOptionsFromEnv({
+    ORCHESTRATOR_ENCRYPTION_KEYS: keys,
+    ORCHESTRATOR_CODEC_TOKEN: TOKEN,
+  });
+  expect(options).toMatchObject({
+    host: '127.0.0.1',
+    port: 8888,
+    allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
+  });
+});
