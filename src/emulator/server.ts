@@ -23,15 +23,27 @@ const STATUS_FAULT_CODES = {
 } as const;
 
 /**
+ * A request whose connection a fault destroyed instead of answering: `reset` before the handler
+ * ran (nothing applied), `accept-then-drop` after it (applied, the client never hears).
+ */
+type Dropped = 'reset, not applied' | 'dropped after applying';
+
+/**
  * The request pipeline: route -> count -> auth -> body -> fault -> settle due work -> handler ->
  * response. Handlers are synchronous over in-memory state, so a request is applied atomically.
+ * With `logRequests`, each request is one stderr line: `METHOD url -> status (ms)`, where status
+ * is the HTTP status sent, or what a fault did instead of answering.
  */
 export function createRequestListener(
   parts: ServerParts,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const started = parts.core.options.logRequests ? performance.now() : 0;
+    let dropped: Dropped | undefined;
     handle(parts, req, res)
+      .then((outcome) => {
+        if (outcome) dropped = outcome;
+      })
       .catch((error: unknown) => {
         process.stderr.write(`orchestrator emulator: internal error: ${String(error)}\n`);
         const reply = errorReply(
@@ -41,7 +53,7 @@ export function createRequestListener(
       })
       .finally(() => {
         if (parts.core.options.logRequests) {
-          const status = res.destroyed && !res.headersSent ? 'dropped' : String(res.statusCode);
+          const status = dropped ?? (res.headersSent ? String(res.statusCode) : 'dropped');
           const ms = (performance.now() - started).toFixed(1);
           process.stderr.write(`${req.method} ${req.url} -> ${status} (${ms} ms)\n`);
         }
@@ -49,7 +61,11 @@ export function createRequestListener(
   };
 }
 
-async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  parts: ServerParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<Dropped | void> {
   const { core } = parts;
   const method = req.method ?? 'GET';
   const rawUrl = req.url ?? '/';
@@ -107,17 +123,22 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     core.faults.size === 0 ? undefined : core.faults.pick(method, path, match.route.createsWork === true);
   if (fault?.kind === 'latency') await sleep(fault.ms);
   if (fault?.kind === 'status') return send(res, statusFaultReply(core, fault));
-  if (fault?.kind === 'reset') return void req.socket.destroy();
+  if (fault?.kind === 'reset') return dropConnection(req, 'reset, not applied');
   if (fault?.kind === 'work') request.workFault = fault.fault;
 
   core.scheduler.runDue(core.clock.now());
   const reply = runHandler(match, request);
-  if (fault?.kind === 'accept-then-drop') return void req.socket.destroy();
+  if (fault?.kind === 'accept-then-drop') return dropConnection(req, 'dropped after applying');
   if (fault?.kind === 'retry-after-date' && reply.headers?.['Retry-After'] !== undefined) {
     // A copy: an idempotent replay hands out the remembered reply object itself.
     return send(res, { ...reply, headers: { ...reply.headers, ...retryAfterDateHeaders(fault.seconds) } });
   }
   send(res, reply);
+}
+
+function dropConnection(req: IncomingMessage, outcome: Dropped): Dropped {
+  req.socket.destroy();
+  return outcome;
 }
 
 async function buildRequest(
