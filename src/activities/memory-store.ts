@@ -1,9 +1,12 @@
 /**
  * Memory store activities. Stores accept no Idempotency-Key, but display names are unique per
  * account and deterministic per provisioning: a retry (or a rerun) whose create meets "display
- * name already exists" adopts the store an earlier attempt created.
+ * name already exists" learns which store holds the name, and the workflow adopts it.
+ *
+ * The create and the look-up are two activities: a transient error while looking retries the
+ * look, not the create.
  */
-import { OrchestratorApiError } from '../api/errors';
+import { NotFoundError, OrchestratorApiError } from '../api/errors';
 import type {
   CreateStoreRequest,
   MemoryStore,
@@ -19,7 +22,14 @@ const DUPLICATE_STORE_NAME_CODE = 520045;
 
 export type StoreCreation =
   | { outcome: 'accepted'; operationId: string; retryAfterMs?: number }
-  | { outcome: 'adopted'; storeId: string; status: StoreStatus };
+  /** The display name is taken; the 409's `X-Conflicting-Resource-Id` names the store, when sent. */
+  | { outcome: 'name-taken'; conflictingStoreId?: string };
+
+/** A store as the workflow needs it. */
+export interface StoreStatusReport {
+  id: string;
+  status: StoreStatus;
+}
 
 function isDuplicateName(error: unknown): boolean {
   return (
@@ -29,7 +39,7 @@ function isDuplicateName(error: unknown): boolean {
 }
 
 /** Stores are listed by ID only (at most 15 per account), so each is fetched to compare names. */
-async function findStoreByDisplayName(
+export async function findStoreByDisplayName(
   api: OrchestratorApi,
   displayName: string,
   options: RequestOptions,
@@ -54,13 +64,32 @@ export function memoryStoreActivities(api: OrchestratorApi) {
         };
       } catch (error) {
         if (!isDuplicateName(error)) throw error;
-        const existing = await findStoreByDisplayName(api, request.displayName, options);
-        if (!existing) throw error;
-        return { outcome: 'adopted', storeId: existing.id, status: existing.status };
+        const conflictingStoreId = (error as OrchestratorApiError).conflictingResourceId;
+        return { outcome: 'name-taken', conflictingStoreId };
       }
     },
 
-    async getMemoryStore(storeId: string): Promise<{ id: string; status: StoreStatus }> {
+    /**
+     * The store holding this display name: the one a 409 named (one request), else found by
+     * listing every store (at most 15 per account, each fetched to compare names). Null if none.
+     */
+    async findMemoryStore(
+      displayName: string,
+      conflictingStoreId?: string,
+    ): Promise<StoreStatusReport | null> {
+      const options = withinAttempt();
+      if (conflictingStoreId) {
+        const named = await api.memory.getStore(conflictingStoreId, options).catch((error: unknown) => {
+          if (error instanceof NotFoundError) return undefined;
+          throw error;
+        });
+        if (named?.displayName === displayName) return { id: named.id, status: named.status };
+      }
+      const found = await findStoreByDisplayName(api, displayName, options);
+      return found ? { id: found.id, status: found.status } : null;
+    },
+
+    async getMemoryStore(storeId: string): Promise<StoreStatusReport> {
       const store = await api.memory.getStore(storeId, withinAttempt());
       return { id: store.id, status: store.status };
     },

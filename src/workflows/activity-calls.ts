@@ -50,6 +50,9 @@ type Summaries = {
 /** The Web UI's line for each activity call. */
 const SUMMARIES: Summaries = {
   createMemoryStore: (request) => `create memory store "${request.displayName}"`,
+  findMemoryStore: (displayName, conflictingStoreId) =>
+    `find memory store "${displayName}"` +
+    (conflictingStoreId ? ` (named by the 409: ${conflictingStoreId})` : ''),
   getMemoryStore: (storeId) => `read memory store ${storeId}`,
   getMemoryOperation: (operationId) => `poll memory store operation ${operationId}`,
   createConfiguration: (request) => `create configuration "${request.displayName}"`,

@@ -42,30 +42,53 @@ export async function provisionMemoryStore(
   }
 
   const creation = await run.step('create-memory-store', () => activities.createMemoryStore(store));
-  return run.step('await-memory-store', async () => {
-    if (creation.outcome === 'accepted') {
-      const storeId = await awaitStoreOperation(creation.operationId, creation.retryAfterMs, run);
-      return obtainedStore({ id: storeId, origin: 'created' }, run);
-    }
-    const { storeId } = creation;
-    log.info(
-      `Adopted memory store ${storeId}: its display name "${store.displayName}" already existed ` +
-        '(created by an earlier attempt or run)',
+  if (creation.outcome === 'accepted') {
+    const storeId = await run.step('await-memory-store', () =>
+      awaitStoreOperation(creation.operationId, creation.retryAfterMs, run),
     );
-    const adopted = obtainedStore({ id: storeId, origin: 'adopted' }, run);
-    if (creation.status !== 'ACTIVE') {
-      await run.poll({
-        subject: 'memory store',
-        operationId: storeId,
-        poll: () => activities.getMemoryStore(storeId),
-        classify: classifyStore,
-        firstPoll: 'immediately',
-        // Its create operation is the earlier run's, unknown here: the store ID is no operation ID.
-        flagsStuck: false,
-      });
-    }
-    return adopted;
+    return obtainedStore({ id: storeId, origin: 'created' }, run);
+  }
+  return adoptStore(store.displayName, creation.conflictingStoreId, run);
+}
+
+/**
+ * The store that already holds the display name: made by an earlier attempt or run of this
+ * provisioning. Never a FAILED one; one still provisioning is awaited until ACTIVE.
+ */
+async function adoptStore(
+  displayName: string,
+  conflictingStoreId: string | undefined,
+  run: Run,
+): Promise<Obtained> {
+  const existing = await activities.findMemoryStore(displayName, conflictingStoreId);
+  if (!existing) {
+    throw ApplicationFailure.nonRetryable(
+      `memory store display name "${displayName}" is taken, but no store of that name was found ` +
+        '(deleted meanwhile?): run the provisioning again',
+      FailureType.ApiRefused,
+      { displayName, conflictingStoreId },
+    );
+  }
+  const verdict = classifyStore(existing);
+  if (verdict.state === 'failed') throw verdict.failure;
+  log.info(
+    `Adopted memory store ${existing.id}: its display name "${displayName}" already existed ` +
+      '(created by an earlier attempt or run)',
+  );
+  const adopted = obtainedStore({ id: existing.id, origin: 'adopted' }, run);
+  await run.step('await-memory-store', async () => {
+    if (verdict.state === 'done') return;
+    await run.poll({
+      subject: 'memory store',
+      operationId: existing.id,
+      poll: () => activities.getMemoryStore(existing.id),
+      classify: classifyStore,
+      firstPoll: 'after-wait',
+      // Its create operation is the earlier run's, unknown here: the store ID is no operation ID.
+      flagsStuck: false,
+    });
   });
+  return adopted;
 }
 
 /** The ID of the store a COMPLETED create operation made. */

@@ -82,18 +82,27 @@ function message(text: string): SendMessageRequest {
   };
 }
 
-test('a store whose display name already exists is adopted, not duplicated', async () => {
+test('a store whose display name already exists is named by the 409 and found in one request, not duplicated', async () => {
   const displayName = `store-${unique()}`;
   const first = await firstAttempt(() => activities.createMemoryStore({ displayName }));
   const storesBefore = emulator.summary().stores;
   const again = await retryAttempt(() => activities.createMemoryStore({ displayName }));
 
   expect(first.outcome).toBe('accepted');
-  expect(again).toMatchObject({
-    outcome: 'adopted',
-    storeId: expect.stringMatching(/^mem_store_/) as string,
-  });
+  expect(again).toEqual({ outcome: 'name-taken', conflictingStoreId: expect.stringMatching(/^mem_store_/) });
   expect(emulator.summary().stores).toBe(storesBefore);
+
+  const lists = () => emulator.summary().requests['GET /v1/ControlPlane/Stores'] ?? 0;
+  const listsBefore = lists();
+  const conflictingStoreId = again.outcome === 'name-taken' ? again.conflictingStoreId : undefined;
+  const found = await firstAttempt(() => activities.findMemoryStore(displayName, conflictingStoreId));
+  expect(found).toMatchObject({ id: conflictingStoreId });
+  expect(lists()).toBe(listsBefore);
+  // Without the header's help it lists the stores, and finds the same one.
+  await expect(firstAttempt(() => activities.findMemoryStore(displayName))).resolves.toMatchObject({
+    id: conflictingStoreId,
+  });
+  expect(lists()).toBeGreaterThan(listsBefore);
 });
 
 test('a retried conversation create finds the conversation of the same name under the configuration', async () => {
