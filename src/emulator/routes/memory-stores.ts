@@ -60,7 +60,12 @@ function createStore(core: EmulatorCore, request: ApiRequest): ApiReply {
     );
   }
   if (live.length >= MAX_STORES) {
-    throw badRequest(`Store limit reached: an account has at most ${MAX_STORES} memory stores`);
+    // A limit of the account, not a bad field: the advice says what to free, not what to fix.
+    throw badRequest(
+      `Limit reached: an account has at most ${MAX_STORES} memory stores and this one has ${live.length}; ` +
+        'the request itself is valid. Delete a store no longer in use ' +
+        '(DELETE /v1/ControlPlane/Stores/{storeId}) or reuse an existing one, then try again',
+    );
   }
 
   const store: StoreRecord = {
