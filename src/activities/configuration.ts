@@ -3,6 +3,7 @@
  * every retry of the activity is the same logical request to the API.
  */
 import type { ConfigurationRequest, Operation, OrchestratorApi } from '../api/types';
+import type { CurrentConfiguration } from '../workflows/configuration-patch';
 import { withinAttempt } from './within-attempt';
 
 export interface ConfigurationCreation {
@@ -10,6 +11,12 @@ export interface ConfigurationCreation {
   retryAfterMs?: number;
   /** `related.configurationId` of the 202 body, when the API sent it. */
   configurationId?: string;
+}
+
+/** A `PUT` the API accepted: its operation, awaited by the workflow. */
+export interface ConfigurationReplacement {
+  operationId: string;
+  retryAfterMs?: number;
 }
 
 export interface ConfigurationCandidate {
@@ -29,6 +36,47 @@ export function configurationActivities(api: OrchestratorApi) {
         retryAfterMs: accepted.retryAfterMs,
         configurationId: accepted.related['configurationId'],
       };
+    },
+
+    /**
+     * The configuration's version and its mutable fields only: the read-only ones (timestamps)
+     * would only lengthen the history, and a field the API adds is not sent back by a full replace.
+     */
+    async getConfiguration(configurationId: string): Promise<CurrentConfiguration> {
+      const read = await api.configurations.get(configurationId, withinAttempt());
+      const fields: ConfigurationRequest = {
+        displayName: read.displayName,
+        description: read.description,
+        conversationGroupingType: read.conversationGroupingType,
+        memoryStoreId: read.memoryStoreId,
+        channelSettings: read.channelSettings,
+        statusCallbacks: read.statusCallbacks,
+        intelligenceConfigurationIds: read.intelligenceConfigurationIds,
+        memoryExtractionEnabled: read.memoryExtractionEnabled,
+        conversationsV1Bridge: read.conversationsV1Bridge,
+      };
+      // Unset optional fields are left out rather than carried as `undefined`.
+      for (const key of Object.keys(fields) as (keyof ConfigurationRequest)[])
+        if (fields[key] === undefined) delete fields[key];
+      return { id: read.id, version: read.version, fields };
+    },
+
+    /**
+     * Full replace with the version read (409 when another change got in first). The workflow
+     * draws the Idempotency-Key per try, so a retry after a lost response replays the first `PUT`.
+     */
+    async updateConfiguration(
+      configurationId: string,
+      replacement: ConfigurationRequest,
+      version: number | undefined,
+      idempotencyKey: string,
+    ): Promise<ConfigurationReplacement> {
+      const accepted = await api.configurations.update(
+        configurationId,
+        version === undefined ? replacement : { ...replacement, version },
+        { ...withinAttempt(), idempotencyKey },
+      );
+      return { operationId: accepted.operationId, retryAfterMs: accepted.retryAfterMs };
     },
 
     async getConfigurationOperation(operationId: string): Promise<Operation> {

@@ -398,7 +398,7 @@ export function parseProvisionInput(raw: unknown): ParsedProvisionInput {
 }
 
 /** Lower precedence than the schema's own messages: only fills in zod's generic ones. */
-function requiredFieldMessage(issue: z.core.$ZodRawIssue): string | undefined {
+export function requiredFieldMessage(issue: z.core.$ZodRawIssue): string | undefined {
   return issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
 }
 
@@ -411,7 +411,7 @@ function joinPath(path: readonly PropertyKey[]): string {
  * the caller meant (e.g. a store with a bad displayName); on a tie (e.g. `{}`) the union's own
  * message says which shapes are accepted.
  */
-function toInputIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): InputIssue[] {
+export function toInputIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): InputIssue[] {
   const path = [...prefix, ...issue.path];
   // A record's bad key: the key's own rule, at the key's path.
   if (issue.code === 'invalid_key') return issue.issues.flatMap((inner) => toInputIssues(inner, path));
