@@ -78,7 +78,7 @@ function isSameMessage(communication: Communication, payload: SendMessageRequest
 }
 
 /** The configuration's conversation of this name; the list cannot be filtered by either. */
-async function findConversation(
+export async function findConversation(
   api: OrchestratorApi,
   configurationId: string,
   name: string,

@@ -1,3 +1,4 @@
 /** The workflows this project registers; the worker bundles this file (`workflowsPath`). */
 export { provisionOrchestrator } from './provision-orchestrator';
+export { teardownOrchestrator } from './teardown';
 export { configurationUpdates } from './update-configuration';

@@ -259,7 +259,7 @@ const POLLS_COUNTED_UP_TO = 100_000;
 
 const positiveMs = z.number().int('must be whole milliseconds').positive('must be positive');
 
-const polling = z
+export const pollingSchema = z
   .strictObject({
     initialIntervalMs: positiveMs.optional(),
     maxIntervalMs: positiveMs.optional(),
@@ -343,7 +343,7 @@ export const provisionInputSchema = z
       },
     ),
     message,
-    polling: polling.optional(),
+    polling: pollingSchema.optional(),
     /**
      * What a failed provisioning does with the resources it created: `keep` them (the default;
      * a rerun of the same provisioning adopts them) or `rollback` (delete them, newest first).

@@ -12,7 +12,8 @@ import { parseConfigurationBody } from './configuration-body';
  * Configurations (`/v2/ControlPlane/Configurations`). POST, PUT and DELETE are async and accept
  * `Idempotency-Key`. A new configuration becomes visible (GET, lists) when its create operation
  * completes; its ID is chosen at acceptance and reported as `related.configurationId`. A PUT is
- * applied, and a DELETE takes effect, when its operation completes.
+ * applied, and a DELETE takes effect, when its operation completes; a configuration that still
+ * has conversations is not deleted (409 naming them).
  */
 export function configurationRoutes(core: EmulatorCore): Route[] {
   const base = '/v2/ControlPlane/Configurations';
@@ -127,6 +128,16 @@ function replaceConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply
 
 function deleteConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
   const configuration = findConfiguration(core, request.params.configurationId!);
+  // The conservative answer to a configuration that still has conversations: refused, naming them.
+  const dependents = [...core.state.conversations.values()]
+    .filter((conversation) => conversation.configurationId === configuration.id)
+    .map((conversation) => conversation.id);
+  if (dependents.length > 0) {
+    throw conflict(
+      `configuration ${configuration.id} still has conversation(s) ${dependents.join(', ')}; delete them first`,
+      dependents[0]!,
+    );
+  }
   const operation = startConfigurationOperation(core, request, configuration.id, () => {
     core.state.configurations.delete(configuration.id);
   });

@@ -1,0 +1,199 @@
+/**
+ * Tearing down what a provisioning made, from backend code:
+ *
+ *     const teardown = await teardownProvisioning(client, 'provision-acme');
+ *     const result = await teardown.result();   // resource by resource: deleted, already-gone, kept (why)
+ *
+ *     await teardownResources(client, { storeId: 'mem_store_...' });   // explicit IDs
+ *
+ * `teardownProvisioning` learns the IDs and their origins from the provisioning's run before
+ * starting: its result when it completed, its `progress` query (`ids` and `resources`) when it
+ * failed or was cancelled. Read here, by the caller's client, the workflow needs no Temporal
+ * client of its own, and its input shows exactly what it was asked to remove. A provisioning
+ * still running is refused: cancel it first (src/lifecycle/cancel.ts).
+ *
+ * Start is idempotent: the workflow ID comes from the request (`teardown-<provisioning workflow
+ * ID>`, or `teardown-ids:` and the IDs), a teardown already running under it is attached to, and
+ * one that completed is not run again (its handle and result are returned). A failed one is
+ * started afresh, and removes what is left.
+ */
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import {
+  DEFAULT_TASK_QUEUE,
+  LifecycleOperation,
+  progressQuery,
+  ProvisioningStep,
+  TEARDOWN_STEPS,
+  type ProvisionProgress,
+  type ProvisionResult,
+  type ResourceOrigin,
+} from '../workflows/definitions';
+import type { PollingInput } from '../workflows/provision-input';
+import type { teardownOrchestrator } from '../workflows/teardown';
+import { parseTeardownInput, type TeardownInput } from '../workflows/teardown-input';
+
+export type TeardownHandle = WorkflowHandle<typeof teardownOrchestrator>;
+/** Also names the run it started or attached to: for logs and Web UI links. */
+export type StartedTeardown = TeardownHandle & { firstExecutionRunId: string };
+
+export interface TeardownOptions {
+  /** The task queue the workers poll. @default DEFAULT_TASK_QUEUE */
+  taskQueue?: string;
+  /** Polling overrides for the delete operations (as a provisioning's `polling`). */
+  polling?: PollingInput;
+}
+
+/** Thrown before anything starts when the provisioning cannot be torn down (yet), saying why. */
+export class TeardownRefusedError extends Error {
+  override readonly name = 'TeardownRefusedError';
+  constructor(
+    readonly provisioningWorkflowId: string,
+    reason: string,
+  ) {
+    super(`cannot tear down provisioning ${provisioningWorkflowId}: ${reason}`);
+  }
+}
+
+export interface ExplicitResources {
+  storeId?: string;
+  configurationId?: string;
+  conversationId?: string;
+}
+
+/**
+ * Removes what the provisioning made (created or adopted); what it was given stays.
+ *
+ * @throws TeardownRefusedError when the provisioning does not exist, is still running, or
+ *   recorded no resource; its progress is read through a query, so a worker must be up.
+ */
+export async function teardownProvisioning(
+  client: Client,
+  provisioningWorkflowId: string,
+  options: TeardownOptions = {},
+): Promise<StartedTeardown> {
+  const resources = await resourcesOfProvisioning(client, provisioningWorkflowId);
+  return startTeardown(
+    client,
+    `teardown-${provisioningWorkflowId}`,
+    { resources, provisioningWorkflowId, polling: options.polling },
+    `Tear down what provisioning ${provisioningWorkflowId} made`,
+    options,
+  );
+}
+
+/** Removes the resources named by ID (each one is deleted, whoever made it), children first. */
+export async function teardownResources(
+  client: Client,
+  ids: ExplicitResources,
+  options: TeardownOptions = {},
+): Promise<StartedTeardown> {
+  const named = (id: string | undefined) => (id === undefined ? undefined : { id, origin: 'named' as const });
+  const input: TeardownInput = {
+    resources: {
+      conversation: named(ids.conversationId),
+      configuration: named(ids.configurationId),
+      memoryStore: named(ids.storeId),
+    },
+    polling: options.polling,
+  };
+  const names = [ids.storeId, ids.configurationId, ids.conversationId].map((id) => id ?? '-');
+  return startTeardown(
+    client,
+    `teardown-ids:${names.join(':')}`,
+    input,
+    `Tear down ${[ids.conversationId, ids.configurationId, ids.storeId].filter(Boolean).join(', ')}`,
+    options,
+  );
+}
+
+async function startTeardown(
+  client: Client,
+  workflowId: string,
+  input: TeardownInput,
+  summary: string,
+  options: TeardownOptions,
+): Promise<StartedTeardown> {
+  const validInput = parseTeardownInput(input);
+  let handle: TeardownHandle;
+  try {
+    handle = await client.workflow.start<typeof teardownOrchestrator>('teardownOrchestrator', {
+      workflowId,
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      args: [validInput],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      staticSummary: summary,
+      staticDetails: teardownDetails(validInput.resources),
+      typedSearchAttributes: [
+        { key: LifecycleOperation, value: 'teardown' },
+        { key: ProvisioningStep, value: TEARDOWN_STEPS[0] },
+      ],
+    });
+  } catch (err) {
+    // Only a successfully completed run refuses the ID under ALLOW_DUPLICATE_FAILED_ONLY.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    handle = client.workflow.getHandle<typeof teardownOrchestrator>(workflowId);
+  }
+  const { runId } = await handle.describe();
+  return { ...handle, firstExecutionRunId: runId };
+}
+
+/** IDs and origins only: no customer data (the details are stored outside the payload codec's reach). */
+function teardownDetails(resources: TeardownInput['resources']): string {
+  return Object.entries(resources)
+    .flatMap(([name, target]) => (target ? [`**${name}:** \`${target.id}\` (${target.origin})`] : []))
+    .join('\n\n');
+}
+
+type ProvisionedResources = NonNullable<TeardownInput['resources']>;
+
+/** What the provisioning recorded: from its result, else from its progress query. */
+async function resourcesOfProvisioning(client: Client, workflowId: string): Promise<ProvisionedResources> {
+  const handle = client.workflow.getHandle(workflowId);
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    throw new TeardownRefusedError(workflowId, 'no workflow with this ID');
+  }
+  if (status === 'RUNNING' || status === 'CONTINUED_AS_NEW') {
+    throw new TeardownRefusedError(workflowId, 'it is still running; cancel it first (cancelProvisioning)');
+  }
+  const recorded =
+    status === 'COMPLETED'
+      ? fromResult((await handle.result()) as ProvisionResult)
+      : fromProgress(await handle.query<ProvisionProgress>(progressQuery.name));
+  if (Object.keys(recorded).length === 0) {
+    throw new TeardownRefusedError(workflowId, `its run (${status}) recorded no resource: nothing to remove`);
+  }
+  return recorded;
+}
+
+function fromResult(result: ProvisionResult): ProvisionedResources {
+  const { ids, origins } = result;
+  return {
+    conversation: { id: ids.conversationId, origin: origins.conversation },
+    configuration: { id: ids.configurationId, origin: origins.configuration },
+    memoryStore: { id: ids.memoryStoreId, origin: origins.memoryStore },
+  };
+}
+
+/** A resource counts once the run recorded both its ID and how it came by it. */
+function fromProgress({ ids, resources }: ProvisionProgress): ProvisionedResources {
+  const recorded: ProvisionedResources = {};
+  const pick = (id: string | undefined, origin: ResourceOrigin | undefined) =>
+    id !== undefined && origin !== undefined ? { id, origin } : undefined;
+  const conversation = pick(ids.conversationId, resources.conversation);
+  const configuration = pick(ids.configurationId, resources.configuration);
+  const memoryStore = pick(ids.memoryStoreId, resources.memoryStore);
+  if (conversation) recorded.conversation = conversation;
+  if (configuration) recorded.configuration = configuration;
+  if (memoryStore) recorded.memoryStore = memoryStore;
+  return recorded;
+}
