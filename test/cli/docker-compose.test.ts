@@ -27,10 +27,10 @@ test("the worker's defaults are the emulator's credentials and the default task 
   expect(compose).toContain(`TEMPORAL_TASK_QUEUE: \${TEMPORAL_TASK_QUEUE:-${DEFAULT_TASK_QUEUE}}`);
 });
 
-test('each compiled entry point the services run has its source (tsconfig.build.json: src -> lib)', () => {
-  const entryPoints = [...compose.matchAll(/'(lib\/[\w/-]+)\.js'/g)].map((match) => match[1]);
-  expect(entryPoints.sort()).toEqual(['lib/emulator/main', 'lib/worker']);
+test('each compiled entry point the services run has its source (tsconfig.build.json: src -> dist)', () => {
+  const entryPoints = [...compose.matchAll(/'(dist\/[\w/-]+)\.js'/g)].map((match) => match[1]);
+  expect(entryPoints.sort()).toEqual(['dist/emulator/main', 'dist/worker']);
   for (const entry of entryPoints) {
-    expect(existsSync(join(ROOT, `${entry?.replace(/^lib\//, 'src/')}.ts`))).toBe(true);
+    expect(existsSync(join(ROOT, `${entry?.replace(/^dist\//, 'src/')}.ts`))).toBe(true);
   }
 });
