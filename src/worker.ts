@@ -30,6 +30,9 @@ import { OrchestratorClient, clientOptionsFromEnv, type OrchestratorApi } from '
 import { describeClientOptions } from './cli/describe-orchestrator';
 import { dataConverterFromEnv, FAILURE_CONVERTER_PATH } from './codec/data-converter';
 import { ConfigurationError } from './cli/configuration-error';
+import { workerTelemetry } from './observability/interceptors';
+import { runtimeTelemetryFromEnv } from './observability/runtime';
+import { tracingFromEnv, type Tracing } from './observability/tracing';
 import { describeTemporalTarget, temporalTargetFromEnv } from './temporal/connection';
 import { describeWorkerTuning, workerTuningFromEnv } from './worker-tuning';
 import { DEFAULT_TASK_QUEUE } from './workflows/definitions';
@@ -57,6 +60,12 @@ export interface ProvisioningWorkerOptions {
    * @default unencrypted, the SDK's default
    */
   dataConverter?: DataConverter;
+  /**
+   * OpenTelemetry tracing (`tracingFromEnv()` or `startTracing(...)` from src/observability): spans
+   * for the workflow run and each activity. A given `workflowBundle` must then be bundled with
+   * `workflowInterceptorModules(tracing)`. @default no tracing
+   */
+  tracing?: Tracing;
   /** Concurrency limits and the like, passed to `Worker.create` unchanged. */
   tuning?: Pick<
     WorkerOptions,
@@ -97,6 +106,7 @@ export async function createWorker(options: ProvisioningWorkerOptions): Promise<
     activities: createActivities(options.api),
     dataConverter: options.dataConverter,
     ...workflows,
+    ...workerTelemetry(options.tracing, 'workflowBundle' in workflows),
     ...options.tuning,
   });
 }
@@ -113,6 +123,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const target = temporalTargetFromEnv();
   const taskQueue = env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE;
   const dataConverter = dataConverterFromEnv(env);
+  const tracing = tracingFromEnv(env);
   requirePrebuiltBundleInProduction(env, dataConverter);
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {
@@ -123,6 +134,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       api,
       tuning,
       dataConverter,
+      tracing,
     });
     console.log(`[worker] polling task queue ${taskQueue} on ${describeTemporalTarget(target)}`);
     console.log(`[worker] tuning: ${describeWorkerTuning(tuning)}`);
@@ -135,6 +147,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   } finally {
     await connection.close();
     await api.close();
+    await tracing?.shutdown();
   }
 }
 
@@ -158,7 +171,11 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel 
 }
 
 if (require.main === module) {
-  Runtime.install({ logger: new DefaultLogger(logLevelFromEnv()), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  Runtime.install({
+    logger: new DefaultLogger(logLevelFromEnv()),
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    telemetryOptions: runtimeTelemetryFromEnv(),
+  });
   runWorker().catch((err: unknown) => {
     console.error(`[worker] ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

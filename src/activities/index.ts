@@ -13,15 +13,18 @@ import { deletionActivities } from './deletion';
 import { withApiFailures } from './failures';
 import { withHeartbeats } from './heartbeats';
 import { memoryStoreActivities } from './memory-store';
+import { withMetrics } from './metrics';
 
 export function createActivities(api: OrchestratorApi) {
   return withHeartbeats(
-    withApiFailures({
-      ...memoryStoreActivities(api),
-      ...configurationActivities(api),
-      ...conversationActivities(api),
-      ...deletionActivities(api),
-    }),
+    withApiFailures(
+      withMetrics({
+        ...memoryStoreActivities(api),
+        ...configurationActivities(api),
+        ...conversationActivities(api),
+        ...deletionActivities(api),
+      }),
+    ),
   );
 }
 

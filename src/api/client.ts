@@ -20,6 +20,7 @@ import {
   storeIdSchema,
   storeSchema,
 } from './schemas';
+import { traceHttpCall } from './tracing';
 import { HttpTransport, type HttpMethod, type HttpResponse } from './transport';
 import type {
   AcceptedOperation,
@@ -193,7 +194,9 @@ export class OrchestratorClient implements OrchestratorApi {
     }
     const path = `${url.pathname}${url.search}`;
     return this.#operation(
-      await this.#transport.send({ method: 'GET', origin: url.origin, path, ...requestControls(request) }),
+      await traceHttpCall({ method: 'GET', route: '{statusUrl}', origin: url.origin }, () =>
+        this.#transport.send({ method: 'GET', origin: url.origin, path, ...requestControls(request) }),
+      ),
     );
   }
 
@@ -213,14 +216,17 @@ export class OrchestratorClient implements OrchestratorApi {
     const headers = options.idempotent
       ? { 'idempotency-key': checkIdempotencyKey(options.request?.idempotencyKey, method, path) }
       : undefined;
-    return this.#transport.send({
-      method,
-      origin: this.#origins[host],
-      path: query ? `${path}?${query}` : path,
-      body: options.body,
-      headers,
-      ...requestControls(options.request),
-    });
+    const origin = this.#origins[host];
+    return traceHttpCall({ method, route: route.template, origin }, () =>
+      this.#transport.send({
+        method,
+        origin,
+        path: query ? `${path}?${query}` : path,
+        body: options.body,
+        headers,
+        ...requestControls(options.request),
+      }),
+    );
   }
 
   async #accepted(

@@ -8,6 +8,8 @@
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { clientInterceptors } from '../observability/interceptors';
+import { tracingFromEnv } from '../observability/tracing';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -56,6 +58,7 @@ export async function connectToTemporal(
   dataConverter?: DataConverter,
 ): Promise<TemporalConnection> {
   const connection = await NativeConnection.connect(target.connectionOptions);
-  const client = new Client({ connection, namespace: target.namespace, dataConverter });
+  const interceptors = clientInterceptors(tracingFromEnv());
+  const client = new Client({ connection, namespace: target.namespace, dataConverter, interceptors });
   return { connection, client, namespace: target.namespace };
 }
