@@ -84,7 +84,7 @@ export function describeProblem(bodyText: string, bodyCut = false): Problem {
   const body = bodyCut ? undefined : parseJsonObject(bodyText);
   if (body === undefined) {
     const text = bodyText.trim();
-    if (bodyCut) return { message: `${text.slice(0, MAX_QUOTED_BODY)}… (error body too long, cut)` };
+    if (bodyCut) return { message: `${text.slice(0, MAX_QUOTED_BODY)}… (rest of the error body not read)` };
     return text === '' ? {} : { message: truncate(text) };
   }
   const title = stringField(body, 'title');

@@ -8,9 +8,9 @@
  * Bounds: the timeout runs from dispatch to the last body byte, so a body that trickles forever
  * ends with it. A 2xx body over `maxBodyBytes` (by `Content-Length` up front, or counted as it
  * arrives) ends the exchange at once with a `BodyTooLargeError`. A non-2xx body is read up to
- * `maxErrorBodyBytes` and then cut short: its status alone says what the refusal means, so an
- * enormous error body is still the refusal it stands for. Either way the connection is destroyed
- * (it cannot be reused mid-body) and nothing read so far is kept.
+ * `maxErrorBodyBytes`, or until the timeout, and then cut short: its status alone says what the
+ * refusal means, so an enormous or endless error body is still the refusal it stands for. Either
+ * way the connection is destroyed (it cannot be reused mid-body).
  */
 import type { Dispatcher } from 'undici';
 
@@ -88,19 +88,23 @@ export function exchange(dispatcher: Dispatcher, request: ExchangeRequest): Prom
       settle(() => reject(error));
       stop(error);
     };
-    const abort = (by: 'timeout' | 'caller') => fail(new ExchangeAbortedError(by));
-    const abortFromCaller = () => abort('caller');
-    const timer = setTimeout(() => abort('timeout'), request.timeoutMs);
-    request.signal?.addEventListener('abort', abortFromCaller, { once: true });
-
     const isError = () => status < 200 || status > 299;
     const tooLarge = (declaredBytes?: number) =>
       fail(new BodyTooLargeError(status, request.maxBodyBytes, declaredBytes));
+    /** Resolves with what was read; `bodyCut` when the rest of an error body is left unread. */
     const finish = (bodyCut: boolean) => {
       const bodyText = Buffer.concat(chunks).toString('utf8');
       settle(() => resolve(bodyCut ? { status, headers, bodyText, bodyCut } : { status, headers, bodyText }));
-      if (bodyCut) stop(new Error('error body cut at its cap'));
+      if (bodyCut) stop(new Error('error body cut short'));
     };
+    const abort = (by: 'timeout' | 'caller') => {
+      // An error status already received is the answer, even if its body never ends.
+      if (by === 'timeout' && status !== 0 && isError()) finish(true);
+      else fail(new ExchangeAbortedError(by));
+    };
+    const abortFromCaller = () => abort('caller');
+    const timer = setTimeout(() => abort('timeout'), request.timeoutMs);
+    request.signal?.addEventListener('abort', abortFromCaller, { once: true });
 
     try {
       dispatcher.dispatch(

@@ -190,10 +190,25 @@ describe('error bodies', () => {
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ status: 400, retrySafety: 'never' });
     expect(error.message).toMatch(
-      /^POST \/v1\/ControlPlane\/Stores failed with HTTP 400: \{"code":20001,"message":"x+… \(error body too long, cut\)$/,
+      /^POST \/v1\/ControlPlane\/Stores failed with HTTP 400: \{"code":20001,"message":"x+… \(rest of the error body not read\)$/,
     );
     expect(error.message.length).toBeLessThan(400);
     expect(await sent).toBeLessThan(huge.length / 2);
+  });
+
+  it('answers a 400 whose body trickles in forever as the BadRequestError it is, at the timeout', async () => {
+    server.handle((_request, response) => {
+      response.writeHead(400, { 'content-type': 'application/json' });
+      response.write('{"code":20001,"message":"displayName: ');
+      const timer = setInterval(() => response.write('x'), 20);
+      response.on('close', () => clearInterval(timer));
+    });
+    const error = await caught(client.memory.createStore({ displayName: 'support' }, { timeoutMs: 300 }));
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toMatchObject({ status: 400, retrySafety: 'never' });
+    expect(error.message).toMatch(
+      /HTTP 400: \{"code":20001,"message":"displayName: x*… \(rest of the error body not read\)$/,
+    );
   });
 
   it('keeps a 503 with a huge body retryable after its Retry-After, even under a small cap', async () => {
