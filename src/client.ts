@@ -16,6 +16,8 @@ import {
   OrchestratorStoreId,
   progressQuery,
   provisioningWorkflowId,
+  resolveMessageOutcomeUpdate,
+  type MessageDecision,
   ProvisioningStep,
   type ProvisionProgress,
   type ProvisionResult,
@@ -165,4 +167,19 @@ function initialSearchAttributes(input: ProvisionInput): SearchAttributePair[] {
     ];
   }
   return [{ key: ProvisioningStep, value: 'create-memory-store' }];
+}
+
+/**
+ * Delivers a person's decision to a provisioning whose first message's outcome is unknown (it
+ * waits, flagged `AwaitingDecision = message-outcome`): `resend` sends it again, `skip`
+ * completes without it. Refused (`WorkflowUpdateFailedError`) by a run that is not waiting for one.
+ */
+export async function resolveMessageOutcome(
+  client: Client,
+  workflowId: string,
+  decision: MessageDecision,
+): Promise<MessageDecision> {
+  return client.workflow
+    .getHandle(workflowId)
+    .executeUpdate(resolveMessageOutcomeUpdate, { args: [decision] });
 }

@@ -29,6 +29,8 @@ export const OrchestratorConfigurationId = defineSearchAttributeKey(
 );
 /** Set while an operation has stayed PENDING past the stuck threshold: contact support with it. */
 export const StuckOperationId = defineSearchAttributeKey('StuckOperationId', SearchAttributeType.KEYWORD);
+/** Set while a run waits for a person's decision, e.g. `message-outcome` (see `resolveMessageOutcomeUpdate`). */
+export const AwaitingDecision = defineSearchAttributeKey('AwaitingDecision', SearchAttributeType.KEYWORD);
 /** Which lifecycle operation a run is: `provision`, `update-configuration` or `teardown`. */
 export const LifecycleOperation = defineSearchAttributeKey('LifecycleOperation', SearchAttributeType.KEYWORD);
 
@@ -38,6 +40,7 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   OrchestratorStoreId,
   OrchestratorConfigurationId,
   StuckOperationId,
+  AwaitingDecision,
 ];
 
 // ---------- Steps and progress ----------
@@ -93,7 +96,7 @@ export interface ResourceOrigins {
   memoryStore: ResourceOrigin;
   configuration: Exclude<ResourceOrigin, 'given'>;
   conversation: ResourceOrigin;
-  message: 'sent' | 'adopted';
+  message: 'sent' | 'adopted' | 'skipped';
 }
 
 /** What the `progress` query of every lifecycle workflow answers. */
@@ -113,6 +116,8 @@ export interface RunProgress<
   resources: Resources;
   /** The operation that has been PENDING past the stuck threshold, if any. */
   stuckOperationId?: string;
+  /** Set while the run waits for a person's decision, e.g. `message-outcome`. */
+  awaitingDecision?: string;
 }
 
 /** A provisioning's progress: `resources` says how each resource reached so far was obtained. */
@@ -164,8 +169,7 @@ export type RemovableResource = (typeof REMOVAL_ORDER)[number];
  * `already-gone` (404: deleted before, or never made), or `kept`, with why.
  */
 export type ResourceRemoval =
-  | { id: string; outcome: 'deleted' | 'already-gone' }
-  | { id: string; outcome: 'kept'; reason: string };
+  { id: string; outcome: 'deleted' | 'already-gone' } | { id: string; outcome: 'kept'; reason: string };
 
 export interface TeardownResult {
   resources: Partial<Record<RemovableResource, ResourceRemoval>>;
@@ -184,6 +188,17 @@ export type TeardownProgress = RunProgress<TeardownStep>;
 
 /** The progress of any lifecycle workflow (each narrows it: `ProvisionProgress`, ...). */
 export const progressQuery = defineQuery<RunProgress>('progress');
+
+/**
+ * A person's answer to a first message whose outcome is unknown: `resend` it (the customer may
+ * get it twice) or `skip` it (finish without it: the customer may have none).
+ */
+export type MessageDecision = 'resend' | 'skip';
+
+/** Delivers a `MessageDecision` to a provisioning that waits for one; refused by a run that does not. */
+export const resolveMessageOutcomeUpdate = defineUpdate<MessageDecision, [MessageDecision]>(
+  'resolveMessageOutcome',
+);
 
 // ---------- Workflow ID ----------
 

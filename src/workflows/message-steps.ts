@@ -37,7 +37,7 @@ import {
 import type { ApiFailureDetails, MessageAccepted } from '../activities';
 import type { SendMessageRequest } from '../api/types';
 import { activities } from './activity-calls';
-import type { ResourceOrigins, WorkingStep } from './definitions';
+import type { MessageDecision, ResourceOrigins, WorkingStep } from './definitions';
 import { FailureType } from './failure-types';
 import { formatDuration } from './format';
 import { mayHoldEarlierWork, type Obtained } from './obtained';
@@ -45,6 +45,7 @@ import { nextPollDelay } from './polling-policy';
 import type { ProvisionInput } from './provision-input';
 import type { StepRunner } from './step-runner';
 import { classifyAction } from './verdicts';
+import type { MessageDecisionGate } from './message-decision';
 
 type Run = StepRunner<WorkingStep>;
 
@@ -53,7 +54,9 @@ export async function sendFirstMessage(
   message: ProvisionInput['message'],
   conversation: Obtained,
   run: Run,
+  decisions: MessageDecisionGate,
 ): Promise<ResourceOrigins['message']> {
+  const unconfirmed: Unconfirmed = { ...message.unconfirmed, decisions };
   const conversationId = conversation.id;
   const request: SendMessageRequest = {
     type: 'SEND_MESSAGE',
@@ -63,8 +66,13 @@ export async function sendFirstMessage(
     const earlier = mayHoldEarlierWork(conversation)
       ? await findEarlierMessage(request, conversation)
       : undefined;
-    return earlier ?? sendOrFindMessage(request, conversationId, run);
+    return earlier ?? sendOrFindMessage(request, conversationId, run, unconfirmed);
   });
+  if (sending.outcome === 'skipped') {
+    run.skip('await-message');
+    run.resource('message', 'skipped');
+    return 'skipped';
+  }
 
   return run.step('await-message', async () => {
     if (sending.outcome === 'found') {
@@ -91,7 +99,21 @@ export async function sendFirstMessage(
 type Sending =
   | ({ outcome: 'sent' } & MessageAccepted)
   /** Listed in the conversation (sent by an ambiguous send, or by an earlier run): the proof. */
-  | { outcome: 'found'; communicationId: string };
+  | { outcome: 'found'; communicationId: string }
+  /** Its outcome unknown, a person decided to go on without it. */
+  | { outcome: 'skipped' };
+
+/** What to do after a send whose outcome is unknown (`message.unconfirmed` in the input). */
+interface Unconfirmed {
+  /** How long to look for the message. @default DEFAULT_LOOK_FOR_MS, and never past the polling deadline */
+  lookForMs?: number;
+  /** How long to wait for a person's decision then; 0 fails at once. @default no limit */
+  decideWithinMs?: number;
+  decisions: MessageDecisionGate;
+}
+
+/** An Action completes in seconds: a message not listed after this will not be. */
+const DEFAULT_LOOK_FOR_MS = 2 * 60_000;
 
 /** What follows a failed send. */
 type NextAfterFailedSend =
@@ -116,6 +138,7 @@ async function sendOrFindMessage(
   request: SendMessageRequest,
   conversationId: string,
   run: Run,
+  unconfirmed: Unconfirmed,
 ): Promise<Sending> {
   const startedAt = Date.now();
   for (let failedSends = 1; ; failedSends += 1) {
@@ -127,7 +150,7 @@ async function sendOrFindMessage(
       case 'fail':
         throw error;
       case 'look-for-it':
-        return findUnconfirmedMessage(request, conversationId, error, run);
+        return findUnconfirmedMessage(request, conversationId, error, run, unconfirmed);
       case 'send-again':
         await waitBeforeSendingAgain(conversationId, error, {
           failedSends,
@@ -229,11 +252,13 @@ async function findUnconfirmedMessage(
   conversationId: string,
   sendError: unknown,
   run: Run,
+  unconfirmed: Unconfirmed,
 ): Promise<Sending> {
   log.warn(
     `SEND_MESSAGE in conversation ${conversationId} may have been sent (${describeFailure(sendError)}); ` +
       'looking for the message instead of sending it again',
   );
+  const lookForMs = Math.min(unconfirmed.lookForMs ?? DEFAULT_LOOK_FOR_MS, run.policy.operationDeadlineMs);
   try {
     const { value: communicationId } = await run.poll({
       subject: 'message of an unconfirmed SEND_MESSAGE in conversation',
@@ -242,24 +267,64 @@ async function findUnconfirmedMessage(
       classify: (found) => (found ? { state: 'done' } : { state: 'pending', status: 'NOT_LISTED' }),
       firstPoll: 'immediately',
       flagsStuck: false,
+      policy: { ...run.policy, operationDeadlineMs: lookForMs },
     });
     log.info(`The unconfirmed message was sent after all: communication ${communicationId}; not resending`);
     return { outcome: 'found', communicationId: communicationId! };
   } catch (error) {
     if (!(error instanceof ApplicationFailure && error.type === FailureType.OperationDeadlineExceeded))
       throw error;
-    throw ApplicationFailure.create({
-      type: FailureType.MessageOutcomeUnknown,
-      nonRetryable: true,
-      message:
-        `the first message in conversation ${conversationId} may or may not have been delivered: its send ` +
-        `failed ambiguously (${describeFailure(sendError)}) and it was not listed within the ` +
-        `${formatDuration(run.policy.operationDeadlineMs)} deadline; not resending — ` +
-        `check conversation ${conversationId} before running this provisioning again: a rerun ` +
-        'adopts the message if it is listed there by then, else sends it',
-      details: [{ conversationId }],
-      cause: error,
-    });
+    const unknown = `the first message in conversation ${conversationId} may or may not have been delivered: its send failed ambiguously (${describeFailure(sendError)}) and it was not listed within ${formatDuration(lookForMs)}`;
+    switch (await askForDecision(unknown, conversationId, run, unconfirmed)) {
+      case 'resend':
+        log.warn(`Sending the first message in conversation ${conversationId} again, as decided`);
+        return sendOrFindMessage(request, conversationId, run, unconfirmed);
+      case 'skip':
+        log.warn(`Going on without the first message in conversation ${conversationId}, as decided`);
+        return { outcome: 'skipped' };
+      case undefined:
+        throw ApplicationFailure.create({
+          type: FailureType.MessageOutcomeUnknown,
+          nonRetryable: true,
+          message:
+            `${unknown}; no decision came, so it was not resent — check conversation ${conversationId} ` +
+            'before running this provisioning again: a rerun adopts the message if it is listed there by ' +
+            'then, else sends it',
+          details: [{ conversationId }],
+          cause: error,
+        });
+    }
+  }
+}
+
+/**
+ * Parks the run, flagged (`AwaitingDecision = message-outcome`, current details saying what is
+ * unknown and what each choice means), until a person decides or `decideWithinMs` passes.
+ */
+async function askForDecision(
+  unknown: string,
+  conversationId: string,
+  run: Run,
+  { decideWithinMs, decisions }: Unconfirmed,
+): Promise<MessageDecision | undefined> {
+  if (decideWithinMs === 0) return undefined;
+  run.awaitingDecision({
+    kind: 'message-outcome',
+    explanation:
+      `${unknown}. Check conversation \`${conversationId}\`, then decide: **resend** sends it again ` +
+      '(the customer may receive it twice) or **skip** completes the provisioning without it (the ' +
+      'customer may have received nothing): `npm run provision -- resolve <workflow ID> --resend|--skip`' +
+      (decideWithinMs === undefined
+        ? '.'
+        : `, within ${formatDuration(decideWithinMs)}; then the run fails.`),
+  });
+  log.warn(
+    `Waiting for a decision about the first message in conversation ${conversationId}: resend or skip`,
+  );
+  try {
+    return await decisions.decide(decideWithinMs);
+  } finally {
+    run.awaitingDecision(undefined);
   }
 }
 

@@ -8,6 +8,7 @@
 import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
+  AwaitingDecision,
   LifecycleOperation,
   OrchestratorConfigurationId,
   OrchestratorStoreId,
@@ -39,6 +40,8 @@ export class ProgressTracker<S extends string> {
   private step: S | FinalStep;
   private readonly steps: Partial<Record<S, StepReport>> = {};
   private stuckOperationId?: string;
+  /** What a person must decide, while the run waits for it. */
+  private decision?: { kind: string; explanation: string };
   private readonly ids: Record<string, string> = {};
   private readonly resources: Record<string, string> = {};
   /** IDs already written to search attributes. */
@@ -83,6 +86,16 @@ export class ProgressTracker<S extends string> {
     this.render();
   }
 
+  /**
+   * The run waits for a person's decision (`kind` is the `AwaitingDecision` search attribute; the
+   * explanation, markdown, says what is unknown and what each choice means), or no longer does.
+   */
+  awaitingDecision(decision: { kind: string; explanation: string } | undefined): void {
+    this.decision = decision;
+    upsertSearchAttributes([{ key: AwaitingDecision, value: decision ? decision.kind : null }]);
+    this.render();
+  }
+
   /** Records IDs as soon as they are known (the query shows them; the next upsert publishes them). */
   found(ids: Readonly<Record<string, string | undefined>>): void {
     for (const [name, id] of Object.entries(ids)) if (id) this.ids[name] = id;
@@ -113,6 +126,7 @@ export class ProgressTracker<S extends string> {
       resources: { ...this.resources },
     };
     if (this.stuckOperationId) progress.stuckOperationId = this.stuckOperationId;
+    if (this.decision) progress.awaitingDecision = this.decision.kind;
     return progress;
   }
 
@@ -172,10 +186,12 @@ export class ProgressTracker<S extends string> {
             `still waiting until the deadline; contact Twilio support with this operation ID.`,
         ]
       : [];
+    const decision = this.decision ? ['', `**Waiting for your decision:** ${this.decision.explanation}`] : [];
     setCurrentDetails(
       [
         `## ${this.plan.title}`,
         `**Step:** ${this.step}`,
+        ...decision,
         ...stuck,
         '',
         '| Step | Status | Polls | Time |',

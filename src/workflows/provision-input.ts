@@ -242,6 +242,23 @@ const message = z.strictObject({
     .min(1, 'needs at least one recipient')
     .max(MAX_RECIPIENTS, `at most ${MAX_RECIPIENTS} recipients`),
   text: visibleText.max(MESSAGE_TEXT_MAX_LENGTH, `must be at most ${MESSAGE_TEXT_MAX_LENGTH} characters`),
+  /**
+   * After a send whose outcome is unknown (5xx, reset, timeout, a worker dying mid-send): look for
+   * the message for `lookForMs` (default 2 minutes: an Action completes in seconds), then wait for
+   * a person's decision, `resend` or `skip`, for at most `decideWithinMs` (default: no limit; 0
+   * fails at once), then fail with MessageOutcomeUnknown.
+   */
+  unconfirmed: z
+    .strictObject({
+      lookForMs: z.number().int('must be whole milliseconds').positive('must be positive').optional(),
+      decideWithinMs: z
+        .number()
+        .int('must be whole milliseconds')
+        .min(0, 'must be 0 (fail at once) or more')
+        .max(7 * 24 * 3_600_000, 'must be at most 7 days')
+        .optional(),
+    })
+    .optional(),
 });
 
 const MAX_DEADLINE_MS = 7 * 24 * 3_600_000;

@@ -74,6 +74,11 @@ export class StepRunner<S extends string> {
     this.progress.found(ids);
   }
 
+  /** Flags the run as waiting for a person's decision (search attribute, current details, progress), or clears it. */
+  awaitingDecision(decision: { kind: string; explanation: string } | undefined): void {
+    this.progress.awaitingDecision(decision);
+  }
+
   /** Every ID recorded so far. */
   get ids(): Record<string, string> {
     return this.progress.snapshot().ids;

@@ -12,6 +12,7 @@ import {
   applicationFailureOf,
   currentDetailsOf,
   failed,
+  inputFailingWhenUnconfirmed,
   provision,
   provisionInput,
   succeeded,
@@ -148,7 +149,7 @@ test.each([
     const { outcome, summary } = await provision(
       bed,
       { faults: [{ ...fault, times: 1, match: ACTIONS_POST }] },
-      provisionInput({ polling: { operationDeadlineMs: 5 * 60_000 } }),
+      inputFailingWhenUnconfirmed(5 * 60_000),
     );
     const failure = applicationFailureOf(failed(outcome), 'workflow');
 
@@ -158,8 +159,8 @@ test.each([
     expect(failure.message).toMatch(
       new RegExp(
         `^the first message in conversation ${conversationId} may or may not have been delivered: its send ` +
-          `failed ambiguously \\(.+\\) and it was not listed within the 5m deadline; not resending — ` +
-          `check conversation ${conversationId} before running this provisioning again: a rerun adopts ` +
+          `failed ambiguously \\(.+\\) and it was not listed within 5m; no decision came, so it was not ` +
+          `resent — check conversation ${conversationId} before running this provisioning again: a rerun adopts ` +
           'the message if it is listed there by then, else sends it$',
       ),
     );
@@ -174,7 +175,7 @@ test('looking for an unconfirmed message past the stuck threshold flags no opera
     bed,
     { faults: [{ kind: 'status', status: 500, times: 1, match: ACTIONS_POST }] },
     // Five minutes of looks, past the 3-minute stuck threshold.
-    provisionInput({ polling: { operationDeadlineMs: 5 * 60_000 } }),
+    inputFailingWhenUnconfirmed(5 * 60_000),
     async (_rig, handle) => {
       const progress = await handle.query(progressQuery);
       expect(progress.steps['send-message']?.polls).toBeGreaterThan(5);

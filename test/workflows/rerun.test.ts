@@ -19,6 +19,7 @@ import {
   createConfigurationDirectly,
   createStoreDirectly,
   failed,
+  inputFailingWhenUnconfirmed,
   provision,
   provisionInput,
   succeeded,
@@ -131,7 +132,7 @@ test('a rerun after "may or may not have been delivered", once the message is li
       faults: [{ kind: 'accept-then-drop', times: 1, match: { method: 'POST', path: '/Actions$' } }],
     },
     async (rig) => {
-      const input = provisionInput({ polling: { operationDeadlineMs: 5 * 60_000 } });
+      const input = inputFailingWhenUnconfirmed(5 * 60_000);
       const first = await runThroughClient(rig, input);
       const unknown = applicationFailureOf(failed(first.outcome), 'workflow');
       expect(unknown.type).toBe('MessageOutcomeUnknown');

@@ -110,6 +110,15 @@ export function provisionInput(overrides: Partial<ProvisionInput> = {}): Provisi
   };
 }
 
+/**
+ * A provisioning that looks for an unconfirmed message for `lookForMs` (also its polling deadline)
+ * and then fails at once, awaiting no decision: a send's unknown outcome ends the run.
+ */
+export function inputFailingWhenUnconfirmed(lookForMs: number): ProvisionInput {
+  const input = provisionInput({ polling: { operationDeadlineMs: lookForMs } });
+  return { ...input, message: { ...input.message, unconfirmed: { lookForMs, decideWithinMs: 0 } } };
+}
+
 /** The emulator's options, plus how the rig connects it to the worker. */
 export interface RigOptions extends EmulatorOptions {
   /**
