@@ -6,25 +6,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OrchestratorClient } from '../../src/api';
 import { awaitProvisioning, startProvisioning } from '../../src/client';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { clientInterceptors, workflowInterceptorModules } from '../../src/observability/interceptors';
 import { startTracing, type Tracing } from '../../src/observability/tracing';
-import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
 import { E2E_CREDENTIALS, e2eInput } from '../e2e/support';
+import { startObservedStack, type ObservedStack } from './support';
 
 jest.setTimeout(120_000);
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
-let testEnv: TestWorkflowEnvironment;
-let emulator: RunningEmulator;
+let stack: ObservedStack;
 let api: OrchestratorClient;
 let worker: Worker;
 let running: Promise<void>;
@@ -33,29 +29,8 @@ const taskQueue = `tracing-${randomUUID()}`;
 
 beforeAll(async () => {
   tracing = startTracing({ spanProcessor: new SimpleSpanProcessor(exporter), serviceName: 'tracing-test' });
-  [testEnv, emulator] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: resolveTemporalBinary('cli').executable,
-        searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-      },
-    }),
-    startEmulator({
-      credentials: E2E_CREDENTIALS,
-      operationLatency: { ms: 300 },
-      actionLatency: { ms: 200 },
-      retryAfterSeconds: 0,
-      // One poll is refused as rate-limited: its span carries the status and Twilio's code.
-      faults: [
-        {
-          kind: 'status',
-          status: 429,
-          times: 1,
-          match: { method: 'GET', path: '^/v1/ControlPlane/Operations/' },
-        },
-      ],
-    }),
-  ]);
+  stack = await startObservedStack();
+  const { testEnv, emulator } = stack;
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     workflowInterceptorModules: workflowInterceptorModules(tracing),
@@ -81,8 +56,7 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await api?.close();
-  await emulator?.close();
-  await testEnv?.teardown();
+  await stack?.stop();
   await tracing?.shutdown();
 });
 

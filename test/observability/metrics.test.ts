@@ -1,0 +1,145 @@
+/**
+ * `npm run worker` with `TEMPORAL_METRICS_PROMETHEUS_ADDRESS` serves the Temporal runtime's
+ * metrics and the toolkit's own on /metrics. The worker runs in a child process, as deployed:
+ * `Runtime.install` (which takes the Prometheus address) can run once per process, and jest's
+ * process installed its runtime already.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { WorkflowFailedError } from '@temporalio/client';
+import { awaitProvisioning, startProvisioning } from '../../src/client';
+import { cleanEnv, runScript, stopRunningScripts } from '../cli/processes';
+import { E2E_CREDENTIALS, e2eInput } from '../e2e/support';
+import { RATE_LIMITED_RETRY_AFTER_SECONDS, startObservedStack, type ObservedStack } from './support';
+
+jest.setTimeout(120_000);
+
+let stack: ObservedStack;
+beforeAll(async () => {
+  stack = await startObservedStack();
+});
+afterEach(stopRunningScripts);
+afterAll(() => stack?.stop());
+
+test('after two provisionings, /metrics shows their polls, waits, rate limit, message and outcomes', async () => {
+  const taskQueue = `metrics-${randomUUID()}`;
+  const address = `127.0.0.1:${await freePort()}`;
+  runScript(
+    'src/worker.ts',
+    [],
+    cleanEnv({
+      TEMPORAL_ADDRESS: stack.testEnv.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_METRICS_PROMETHEUS_ADDRESS: address,
+      TWILIO_ORCHESTRATOR_BASE_URL: stack.emulator.url,
+      TWILIO_ACCOUNT_SID: E2E_CREDENTIALS.accountSid,
+      TWILIO_AUTH_TOKEN: E2E_CREDENTIALS.authToken,
+    }),
+  );
+  const handle = await startProvisioning(stack.testEnv.client, e2eInput(), { taskQueue });
+  await awaitProvisioning(handle);
+  // A second provisioning fails: its store operation ends FAILED.
+  stack.emulator.addFault({
+    kind: 'operation-fails',
+    times: 1,
+    match: { method: 'POST', path: '^/v1/ControlPlane/Stores$' },
+  });
+  const failing = await startProvisioning(stack.testEnv.client, e2eInput(), { taskQueue });
+  await expect(awaitProvisioning(failing)).rejects.toThrow(WorkflowFailedError);
+
+  // The SDK tags the toolkit's metrics in camelCase (taskQueue, activityType, workflowType), its
+  // own in snake_case.
+  const ours = { taskQueue };
+  // The workflow's outcome reaches the exporter through a sink, after the run's last activation.
+  const metrics = await scrapeUntil(`http://${address}/metrics`, (text) => text.includes('outcome="failed"'));
+
+  // One store and one configuration operation, each polled until COMPLETED.
+  expect(
+    sum(metrics, 'orchestrator_operation_polls_total', { ...ours, host: 'memory', status: 'COMPLETED' }),
+  ).toBe(1);
+  expect(
+    sum(metrics, 'orchestrator_operation_polls_total', {
+      ...ours,
+      host: 'conversations',
+      status: 'COMPLETED',
+    }),
+  ).toBe(1);
+  // createdAt → completedAt: the emulator settles operations in 300 ms (under a minute, surely).
+  const completed = { ...ours, status: 'COMPLETED' };
+  const waits = sum(metrics, 'orchestrator_operation_wait_count', completed);
+  const waitedMs = sum(metrics, 'orchestrator_operation_wait_sum', completed);
+  expect(waits).toBe(2);
+  expect(waitedMs / waits).toBeGreaterThanOrEqual(300);
+  expect(waitedMs / waits).toBeLessThan(60_000);
+
+  // The one 429 is an API failure by type, and a rate-limit wait with its Retry-After.
+  expect(
+    sum(metrics, 'orchestrator_api_failures_total', { ...ours, error_type: 'RateLimitError', status: '429' }),
+  ).toBe(1);
+  expect(sum(metrics, 'orchestrator_rate_limit_waits_total', { ...ours, status: '429' })).toBe(1);
+  expect(sum(metrics, 'orchestrator_rate_limit_retry_after_sum', ours)).toBe(
+    RATE_LIMITED_RETRY_AFTER_SECONDS * 1000,
+  );
+
+  expect(sum(metrics, 'orchestrator_messages_sent_total', { ...ours, activityType: 'sendMessage' })).toBe(1);
+  expect(
+    sum(metrics, 'orchestrator_workflow_outcomes_total', {
+      ...ours,
+      workflowType: 'provisionOrchestrator',
+      outcome: 'completed',
+    }),
+  ).toBe(1);
+
+  expect(
+    sum(metrics, 'orchestrator_workflow_outcomes_total', {
+      ...ours,
+      outcome: 'failed',
+      failure_type: 'OperationFailed',
+    }),
+  ).toBe(1);
+  expect(
+    sum(metrics, 'orchestrator_operation_polls_total', { ...ours, host: 'memory', status: 'FAILED' }),
+  ).toBe(1);
+  expect(sum(metrics, 'orchestrator_operation_wait_count', { ...ours, status: 'FAILED' })).toBe(1);
+
+  // The SDK's own metrics, from the same runtime.
+  expect(sum(metrics, 'temporal_workflow_completed_total', { task_queue: taskQueue })).toBe(1);
+  expect(sum(metrics, 'temporal_workflow_failed_total', { task_queue: taskQueue })).toBe(1);
+  expect(
+    sum(metrics, 'temporal_activity_execution_latency_count', { task_queue: taskQueue }),
+  ).toBeGreaterThanOrEqual(6);
+});
+
+/** A port nothing listens on now (the kernel's pick, released at once). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** GET /metrics until `ready` holds (at most ten seconds). */
+async function scrapeUntil(url: string, ready: (text: string) => boolean): Promise<string> {
+  let text = '';
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    text = await fetch(url).then((response) => response.text());
+    if (ready(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} never showed what the test waits for:\n${text}`);
+}
+
+/** The sum of a metric's samples whose labels include `labels` (Prometheus text format). */
+function sum(text: string, name: string, labels: Record<string, string>): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, key, value]) => [key, value]),
+    );
+    if (Object.entries(labels).every(([key, value]) => found[key] === value)) total += Number(match[3]);
+  }
+  return total;
+}
