@@ -21,8 +21,14 @@ import {
   type OrchestratorTarget,
 } from './cli/orchestrator-target';
 import { progressViewFor } from './cli/progress-view';
-import { openTemporalForStart, temporalSettingsFromEnv, type TemporalSettings } from './cli/start-temporal';
+import {
+  openTemporalForStart,
+  stateDirFromEnv,
+  temporalSettingsFromEnv,
+  type TemporalSettings,
+} from './cli/start-temporal';
 import { webUiLink } from './cli/web-ui';
+import { keysForStart, type StartKeys } from './codec/local-key';
 import { createWorker } from './worker';
 
 const USAGE = `Run one provisioning end to end: Temporal, the Orchestrator, a worker, live progress.
@@ -38,7 +44,10 @@ Environment:
                    instead of the embedded dev server; TEMPORAL_UI_URL for its Web UI links
   TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (or TWILIO_API_KEY + TWILIO_API_SECRET)  use Twilio
                    instead of the emulator (unless TWILIO_ORCHESTRATOR_BASE_URL points elsewhere)
-  ORCHESTRATOR_STATE_DIR  where the embedded dev server keeps its SQLite state (default .local/)
+  ORCHESTRATOR_STATE_DIR  where the embedded dev server keeps its SQLite state and the local
+                   encryption key made on the first run (default .local/)
+  ORCHESTRATOR_ENCRYPTION_KEYS (+ _KEY_ID) or ORCHESTRATOR_ENCRYPTION_KEY_FILE  encrypt with
+                   these keys instead of the local one (README: Encryption)
 Exit codes: 0 provisioned, 1 failed, 2 bad usage or configuration, 130 interrupted.`;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -67,8 +76,10 @@ async function main(argv: string[]): Promise<number> {
   // Read and checked before anything starts, so a bad setting leaves no dev server behind.
   let temporalSettings: TemporalSettings;
   let orchestratorInEnv: OrchestratorTarget | undefined;
+  let keys: StartKeys;
   try {
     temporalSettings = temporalSettingsFromEnv(tag);
+    keys = keysForStart(stateDirFromEnv());
     orchestratorInEnv = configuredOrchestrator();
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
@@ -85,12 +96,19 @@ async function main(argv: string[]): Promise<number> {
       'the Orchestrator',
       orchestratorInEnv ?? (await startEmulatorTarget()),
     );
-    const temporal = resources.add('Temporal', await openTemporalForStart(temporalSettings));
+    const temporal = resources.add('Temporal', await openTemporalForStart(temporalSettings, keys.ring));
     log(`Temporal:     ${temporal.description}`);
     log(`Orchestrator: ${orchestrator.description}`);
+    log(`Encryption:   payloads and failures with key ${keys.ring.currentKeyId} (from ${keys.source})`);
     log(`Worker:       task queue ${temporal.taskQueue} (bundling the workflow code takes a few seconds)`);
-    const { connection, namespace, taskQueue } = temporal;
-    const worker = await createWorker({ connection, namespace, taskQueue, api: orchestrator.api });
+    const { connection, namespace, taskQueue, dataConverter } = temporal;
+    const worker = await createWorker({
+      connection,
+      namespace,
+      taskQueue,
+      api: orchestrator.api,
+      dataConverter,
+    });
     const running = worker.run();
     resources.add('the worker', { close: () => stopWorker(worker, running) });
     // Resolves when a signal (Ctrl-C) has shut the worker down.

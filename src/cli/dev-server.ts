@@ -1,7 +1,8 @@
 /**
  * The embedded Temporal dev server of `npm start`: the Temporal CLI found by the toolchain
  * resolver, its state in a SQLite file (so runs survive restarts and stay inspectable in the
- * Web UI), the Web UI on, and the provisioning's search attributes registered.
+ * Web UI), the Web UI on (decoding payloads through a codec server when given one), and the
+ * provisioning's search attributes registered.
  *
  * It prefers the CLI's usual ports (7233, Web UI 8233) so `temporal` commands and
  * `npm run provision` reach it without configuration, and takes free ports when those are busy.
@@ -9,6 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveTemporalBinary } from '../toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions';
@@ -39,10 +41,27 @@ async function portToUse(preferred: number): Promise<number> {
   return listen(preferred).catch(() => listen(0));
 }
 
-export async function startEmbeddedTemporal(dbFile: string): Promise<EmbeddedTemporal> {
+export interface EmbeddedTemporalOptions {
+  /** The data converter of `env.client` (encryption). @default the SDK's, unencrypted */
+  dataConverter?: DataConverter;
+  /**
+   * Given the Web UI's origins (known once its port is), returns the remote codec endpoint the
+   * Web UI should decode payloads through (`--ui-codec-endpoint`). @default none
+   */
+  uiCodecEndpoint?: (uiOrigins: string[]) => Promise<string>;
+}
+
+export async function startEmbeddedTemporal(
+  dbFile: string,
+  options: EmbeddedTemporalOptions = {},
+): Promise<EmbeddedTemporal> {
   mkdirSync(dirname(dbFile), { recursive: true });
   const port = await portToUse(PREFERRED_PORT);
   const uiPort = await portToUse(PREFERRED_UI_PORT);
+  const codecEndpoint = await options.uiCodecEndpoint?.([
+    `http://localhost:${uiPort}`,
+    `http://127.0.0.1:${uiPort}`,
+  ]);
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: resolveTemporalBinary('cli').executable,
@@ -51,7 +70,9 @@ export async function startEmbeddedTemporal(dbFile: string): Promise<EmbeddedTem
       ui: true,
       uiPort,
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      extraArgs: codecEndpoint ? ['--ui-codec-endpoint', codecEndpoint] : [],
     },
+    client: { dataConverter: options.dataConverter },
   });
   return { env, address: env.address, uiUrl: `http://localhost:${uiPort}`, dbFile };
 }

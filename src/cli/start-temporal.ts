@@ -4,7 +4,9 @@
  * The settings are read first, on their own, so a bad one is reported before anything starts.
  */
 import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import {
   connectToTemporal,
@@ -12,6 +14,10 @@ import {
   temporalTargetFromEnv,
   type TemporalTarget,
 } from '../temporal/connection';
+import { startCodecServer, type RunningCodecServer } from '../codec/codec-server';
+import { encryptedDataConverter } from '../codec/data-converter';
+import { EncryptionCodec } from '../codec/encryption-codec';
+import type { KeyRing } from '../codec/key-ring';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
 import { ConfigurationError, namesOfSetVariables } from './configuration-error';
@@ -36,6 +42,8 @@ export interface StartTemporal {
   /** `host:port` of the gRPC frontend. */
   address: string;
   uiBaseUrl?: string;
+  /** Encrypts payloads and failures: the client's, for the worker too. */
+  dataConverter: DataConverter;
   /** Closes the connection, then stops the embedded dev server; the worker must have stopped. */
   close(): Promise<void>;
 }
@@ -58,9 +66,14 @@ export function temporalSettingsFromEnv(tag: string, env: NodeJS.ProcessEnv = pr
   }
   return {
     kind: 'embedded',
-    dbFile: join(env.ORCHESTRATOR_STATE_DIR || LOCAL_STATE_DIR, 'temporal.db'),
+    dbFile: join(stateDirFromEnv(env), 'temporal.db'),
     taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
   };
+}
+
+/** Where `npm start` keeps its state: the dev server's SQLite file and the local encryption key. */
+export function stateDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ORCHESTRATOR_STATE_DIR || LOCAL_STATE_DIR;
 }
 
 function clusterTarget(env: NodeJS.ProcessEnv): TemporalTarget {
@@ -78,9 +91,18 @@ function clusterTarget(env: NodeJS.ProcessEnv): TemporalTarget {
   }
 }
 
-export async function openTemporalForStart(settings: TemporalSettings): Promise<StartTemporal> {
+/**
+ * Connects (or starts the embedded dev server) with a client that encrypts with `ring`. The
+ * embedded server's Web UI decodes through a codec server started here on loopback, with a
+ * fresh token in the endpoint it is given (the Web UI sends no token of its own).
+ */
+export async function openTemporalForStart(
+  settings: TemporalSettings,
+  ring: KeyRing,
+): Promise<StartTemporal> {
+  const dataConverter = encryptedDataConverter(ring);
   if (settings.kind === 'cluster') {
-    const { client, connection, namespace } = await connectToTemporal(settings.target);
+    const { client, connection, namespace } = await connectToTemporal(settings.target, dataConverter);
     try {
       await ensureSearchAttributes(connection, namespace);
     } catch (err) {
@@ -95,18 +117,43 @@ export async function openTemporalForStart(settings: TemporalSettings): Promise<
       description: describeTemporalTarget(settings.target),
       address: settings.address,
       uiBaseUrl: settings.uiBaseUrl,
+      dataConverter,
       close: () => connection.close(),
     };
   }
-  const embedded = await startEmbeddedTemporal(settings.dbFile);
+  let codecServer: RunningCodecServer | undefined;
+  let embedded;
+  try {
+    embedded = await startEmbeddedTemporal(settings.dbFile, {
+      dataConverter,
+      uiCodecEndpoint: async (allowedOrigins) => {
+        codecServer = await startCodecServer({
+          codec: new EncryptionCodec(ring),
+          token: randomBytes(24).toString('hex'),
+          allowedOrigins,
+        });
+        return codecServer.uiEndpoint;
+      },
+    });
+  } catch (err) {
+    await codecServer?.close();
+    throw err;
+  }
+  const { env } = embedded;
   return {
-    client: embedded.env.client,
-    connection: embedded.env.nativeConnection,
+    client: env.client,
+    connection: env.nativeConnection,
     namespace: 'default',
     taskQueue: settings.taskQueue,
-    description: `embedded dev server at ${embedded.address} (state in ${settings.dbFile})`,
+    description:
+      `embedded dev server at ${embedded.address} (state in ${settings.dbFile}), ` +
+      `Web UI decoding through the codec server at ${codecServer!.url}`,
     address: embedded.address,
     uiBaseUrl: embedded.uiUrl,
-    close: () => embedded.env.teardown(),
+    dataConverter,
+    close: async () => {
+      await env.teardown();
+      await codecServer!.close();
+    },
   };
 }
