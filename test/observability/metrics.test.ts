@@ -136,10 +136,10 @@ function sum(text: string, name: string, labels: Record<string, string>): number
   for (const line of text.split('\n')) {
     const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, key, value]) => [key, value]),
-    );
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) total += Number(match[3]);
+    const found = new Map<string, string>();
+    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+      found.set(key!, value!);
+    if (Object.entries(labels).every(([key, value]) => found.get(key) === value)) total += Number(match[3]);
   }
   return total;
 }
