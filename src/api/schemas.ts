@@ -13,7 +13,20 @@ import { z } from 'zod';
 import { boundText } from './bounded-text';
 import { ResponseValidationError } from './errors';
 
-const stringMap = z.record(z.string(), z.string());
+/**
+ * Longest value of any other string field (IDs, names, URLs, timestamps). Generous for real
+ * values; it keeps one response field from putting a megabyte into every activity result (and
+ * so into history on every poll). Longer is a `ResponseValidationError`.
+ */
+export const MAX_FIELD_CHARS = 2_048;
+/** Most entries of a map of IDs or metadata (`related`, capture-rule `metadata`). */
+export const MAX_MAP_ENTRIES = 100;
+
+const field = z.string().max(MAX_FIELD_CHARS);
+
+const stringMap = z.record(field, field).refine((map) => Object.keys(map).length <= MAX_MAP_ENTRIES, {
+  message: `must have at most ${MAX_MAP_ENTRIES} entries`,
+});
 
 /** Server-written text about a failure: kept, but never longer than `MAX_SERVER_TEXT_CHARS`. */
 const serverText = z.string().transform((text) => boundText(text));
@@ -34,13 +47,13 @@ export const operationErrorSchema = z.object({
  * Conversations' carries `related` and an RFC 9457 error. One schema reads either.
  */
 export const operationSchema = z.object({
-  operationId: z.string().min(1),
+  operationId: field.min(1),
   status: operationStatusSchema,
-  createdAt: z.string().optional(),
-  completedAt: z.string().nullish(),
-  statusUrl: z.string().optional(),
+  createdAt: field.optional(),
+  completedAt: field.nullish(),
+  statusUrl: field.optional(),
   /** Memory operations: `{ type: 'RESOURCE_ID', id }` once COMPLETED. */
-  result: z.object({ type: z.string().optional(), id: z.string().optional() }).nullish(),
+  result: z.object({ type: field.optional(), id: field.optional() }).nullish(),
   /** Conversations operations: named IDs such as `configurationId`. */
   related: stringMap.nullish(),
   error: operationErrorSchema.nullish(),
@@ -48,7 +61,7 @@ export const operationSchema = z.object({
 
 /** Body of a 202: Conversations sends `{statusUrl, related?}`, Memory `{message, statusUrl}`. */
 export const acceptedBodySchema = z.object({
-  statusUrl: z.string().min(1).optional(),
+  statusUrl: field.min(1).optional(),
   related: stringMap.nullish(),
   message: serverText.optional(),
 });
@@ -56,19 +69,17 @@ export const acceptedBodySchema = z.object({
 export const storeStatusSchema = z.enum(['QUEUED', 'PROVISIONING', 'ACTIVE', 'FAILED']);
 
 export const storeSchema = z.object({
-  id: z.string().min(1),
-  displayName: z.string(),
-  description: z.string().nullish(),
+  id: field.min(1),
+  displayName: field,
+  description: field.nullish(),
   status: storeStatusSchema,
-  intelligenceServiceId: z.string().nullish(),
+  intelligenceServiceId: field.nullish(),
   version: z.number().int().optional(),
 });
 
 export const channelSettingsSchema = z.object({
   statusTimeouts: z.object({ inactive: z.number().optional(), closed: z.number().optional() }).optional(),
-  captureRules: z
-    .array(z.object({ from: z.string(), to: z.string(), metadata: stringMap.optional() }))
-    .optional(),
+  captureRules: z.array(z.object({ from: field, to: field, metadata: stringMap.optional() })).optional(),
 });
 
 export const conversationGroupingTypeSchema = z.enum([
@@ -78,25 +89,25 @@ export const conversationGroupingTypeSchema = z.enum([
 ]);
 
 export const statusCallbackSchema = z.object({
-  url: z.string(),
+  url: field,
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).default('POST'),
 });
 
 export const configurationSchema = z.object({
-  id: z.string().min(1),
-  displayName: z.string(),
-  description: z.string(),
+  id: field.min(1),
+  displayName: field,
+  description: field,
   conversationGroupingType: conversationGroupingTypeSchema,
-  memoryStoreId: z.string(),
+  memoryStoreId: field,
   // Keyed by channel type; keys are not checked so a new channel does not break reads.
-  channelSettings: z.record(z.string(), channelSettingsSchema).optional(),
+  channelSettings: z.record(field, channelSettingsSchema).optional(),
   // `method` is optional with POST as its default; the request schema allows all five methods.
   statusCallbacks: z.array(statusCallbackSchema).optional(),
-  intelligenceConfigurationIds: z.array(z.string()).optional(),
+  intelligenceConfigurationIds: z.array(field).optional(),
   memoryExtractionEnabled: z.boolean().optional(),
-  conversationsV1Bridge: z.object({ serviceId: z.string() }).optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
+  conversationsV1Bridge: z.object({ serviceId: field }).optional(),
+  createdAt: field.optional(),
+  updatedAt: field.optional(),
   version: z.number().int().optional(),
 });
 
@@ -107,63 +118,63 @@ export const configurationSchema = z.object({
 export const participantTypeSchema = z.enum(['HUMAN_AGENT', 'CUSTOMER', 'AI_AGENT', 'AGENT', 'UNKNOWN']);
 
 export const participantAddressSchema = z.object({
-  channel: z.string(),
-  address: z.string(),
-  channelId: z.string().optional(),
+  channel: field,
+  address: field,
+  channelId: field.optional(),
 });
 
 export const participantSchema = z.object({
-  id: z.string().optional(),
-  name: z.string().optional(),
+  id: field.optional(),
+  name: field.optional(),
   type: participantTypeSchema.optional(),
-  profileId: z.string().optional(),
+  profileId: field.optional(),
   addresses: z.array(participantAddressSchema).optional(),
 });
 
 export const conversationStatusSchema = z.enum(['ACTIVE', 'INACTIVE', 'CLOSED']);
 
 export const conversationSchema = z.object({
-  id: z.string().min(1),
-  accountId: z.string().optional(),
-  configurationId: z.string(),
+  id: field.min(1),
+  accountId: field.optional(),
+  configurationId: field,
   status: conversationStatusSchema.optional(),
-  name: z.string().nullish(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
+  name: field.nullish(),
+  createdAt: field.optional(),
+  updatedAt: field.optional(),
   participants: z.array(participantSchema).optional(),
 });
 
 export const endpointSchema = z.object({
-  address: z.string().optional(),
-  channel: z.string().optional(),
-  participantId: z.string().optional(),
+  address: field.optional(),
+  channel: field.optional(),
+  participantId: field.optional(),
 });
 
 export const communicationSchema = z.object({
-  id: z.string().min(1),
-  conversationId: z.string().optional(),
+  id: field.min(1),
+  conversationId: field.optional(),
   author: endpointSchema.nullish(),
-  content: z.object({ text: z.string().nullish() }).nullish(),
+  content: z.object({ text: field.nullish() }).nullish(),
   recipients: z.array(endpointSchema).optional(),
-  createdAt: z.string().optional(),
+  createdAt: field.optional(),
 });
 
 export const actionStatusSchema = z.enum(['PENDING', 'COMPLETED', 'FAILED']);
 
 export const actionSchema = z.object({
-  id: z.string().min(1),
-  type: z.string(),
+  id: field.min(1),
+  type: field,
   status: actionStatusSchema,
-  conversationId: z.string(),
+  conversationId: field,
   /** `messageSid` while PENDING or COMPLETED; `communicationId` once COMPLETED. */
-  related: z.object({ messageSid: z.string().optional(), communicationId: z.string().optional() }).optional(),
+  related: z.object({ messageSid: field.optional(), communicationId: field.optional() }).optional(),
   failureReason: serverText.nullish(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  completedAt: z.string().nullish(),
+  createdAt: field.optional(),
+  updatedAt: field.optional(),
+  completedAt: field.nullish(),
 });
 
-export const storeIdSchema = z.string().min(1);
+export const storeIdSchema = field.min(1);
 
 /**
  * Envelope of every list response. The spec requires `meta.key` and `meta.pageSize` on most

@@ -130,6 +130,21 @@ describe('operationSchema', () => {
     expect(message).not.toContain('DONE-ISH');
   });
 
+  it('refuses a known field longer than 2,048 characters and an ID map over 100 entries, naming them', () => {
+    const related = Object.fromEntries(Array.from({ length: 101 }, (_, n) => [`id${n}`, 'x']));
+    const message = validationMessage(() =>
+      parseResponseBody(
+        operationSchema,
+        { operationId: 'x', status: 'PENDING', statusUrl: `https://x/${'p'.repeat(1_000_000)}`, related },
+        'operation',
+        origin,
+      ),
+    );
+    expect(message).toContain('operation.statusUrl: Too big: expected string to have <=2048 characters');
+    expect(message).toContain('operation.related: must have at most 100 entries');
+    expect(message.length).toBeLessThan(500);
+  });
+
   it('lists the first 10 problems of a body and counts the rest', () => {
     const message = validationMessage(() =>
       parseResponseBody(
