@@ -12,7 +12,8 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { startProvisioning } from './client';
 import { ConfigurationError } from './cli/configuration-error';
 import { demoInput, demoTag, DEMO_FROM, DEMO_TO } from './cli/demo-input';
-import { describeFailureChain } from './cli/failure';
+import { EXIT } from './cli/exit-codes';
+import { describeFailureChain, explainFailure, reportFailure } from './cli/failure';
 import { followProvisioning } from './cli/follow';
 import { OpenResources } from './cli/open-resources';
 import {
@@ -37,6 +38,7 @@ Usage: npm start [-- options]
   --keep-running   keep Temporal, the emulator and the worker up for inspection until Ctrl-C
   --from ADDRESS   sender of the welcome message (default ${DEMO_FROM})
   --to ADDRESS     the customer who receives it (default ${DEMO_TO})
+  --debug          on failure, also print every cause and the stack trace
   -h, --help       this text
 
 Environment:
@@ -48,7 +50,8 @@ Environment:
                    encryption key made on the first run (default .local/)
   ORCHESTRATOR_ENCRYPTION_KEYS (+ _KEY_ID) or ORCHESTRATOR_ENCRYPTION_KEY_FILE  encrypt with
                    these keys instead of the local one (README: Encryption)
-Exit codes: 0 provisioned, 1 failed, 2 bad usage or configuration, 130 interrupted.`;
+Exit codes: 0 provisioned, 1 failed (or Temporal refused it), 2 bad usage or configuration,
+3 Temporal unreachable, 130 interrupted.`;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -61,12 +64,13 @@ async function main(argv: string[]): Promise<number> {
         'keep-running': { type: 'boolean' },
         from: { type: 'string' },
         to: { type: 'string' },
+        debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
   } catch (err) {
-    log(`error: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-    return 2;
+    log(`error: ${err instanceof Error ? err.message : String(err)} (npm start -- --help lists the options)`);
+    return EXIT.usage;
   }
   if (options.help) {
     console.log(USAGE);
@@ -83,8 +87,8 @@ async function main(argv: string[]): Promise<number> {
     orchestratorInEnv = configuredOrchestrator();
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
-    log(`error: ${err.message}`);
-    return 2;
+    log(explainFailure(err).line);
+    return EXIT.usage;
   }
   // Worker chatter would tear the live display; warnings (e.g. a stuck operation) still show.
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -139,10 +143,11 @@ async function main(argv: string[]): Promise<number> {
       log(
         `Interrupted. The run stays open in Temporal; a worker on task queue ${taskQueue} would resume it.`,
       );
-      return 130;
+      return EXIT.interrupted;
     }
     if ('error' in outcome) {
-      log(`\nProvisioning failed:\n${describeFailureChain(outcome.error)}`);
+      log('');
+      reportFailure(outcome.error, options.debug ?? false);
     } else {
       console.log(JSON.stringify(outcome.result, null, 2));
     }
@@ -163,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
       await running;
       log('Stopped.');
     }
-    return 'error' in outcome ? 1 : 0;
+    return 'error' in outcome ? EXIT.failed : EXIT.ok;
   } finally {
     await resources.closeAll((name, error) =>
       log(`warning: closing ${name} failed: ${describeFailureChain(error)}`),
@@ -180,10 +185,8 @@ async function stopWorker(worker: Worker, running: Promise<void>): Promise<void>
   await running;
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => process.exit(code),
-  (err: unknown) => {
-    log(`error: ${describeFailureChain(err)}`);
-    process.exit(1);
-  },
+  (err: unknown) => process.exit(reportFailure(err, argv.includes('--debug'))),
 );

@@ -13,6 +13,7 @@ import {
   parseProvisionInput,
   type ProvisionInput,
 } from '../workflows/provision-input';
+import { EXIT } from './exit-codes';
 import { describeFailureChain } from './failure';
 import { followProvisioning, tryGetProgress } from './follow';
 import {
@@ -25,16 +26,17 @@ import {
 import { progressViewFor, renderStepLines } from './progress-view';
 import { webUiBaseUrl, webUiLink } from './web-ui';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export { EXIT };
 
 type StartCommand = Extract<ProvisionCommand, { kind: 'start' }>;
 
+/** One line: every bad field (and its flag) with its rule. */
 function reportInvalidInput(err: InvalidProvisionInputError, fromFlags: boolean): void {
-  console.error('error: invalid provisioning input, nothing was started:');
-  for (const issue of err.issues) {
+  const issues = err.issues.map((issue) => {
     const flag = fromFlags ? flagFor(issue.path) : undefined;
-    console.error(`  ${issue.path}${flag ? ` (${flag})` : ''}: ${issue.message}`);
-  }
+    return `${issue.path}${flag ? ` (${flag})` : ''}: ${issue.message}`;
+  });
+  console.error(`error: invalid provisioning input, nothing was started: ${issues.join('; ')}`);
 }
 
 /** Runs the command; resolves with the process exit code. Output: JSON on stdout, the rest on stderr. */
@@ -44,7 +46,7 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
     command = parseProvisionArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    console.error(`error: ${err.message}\n\n${PROVISION_USAGE}`);
+    console.error(`error: ${err.message} (npm run provision -- --help lists the options)`);
     return EXIT.usage;
   }
   if (command.kind === 'help') {
@@ -101,14 +103,10 @@ async function startAndFollow(
     console.log(JSON.stringify({ workflowId: handle.workflowId, runId }));
     return EXIT.ok;
   }
-  try {
-    const result = await followProvisioning(handle, progressViewFor(process.stderr));
-    console.log(JSON.stringify(result, null, 2));
-    return EXIT.ok;
-  } catch (err) {
-    console.error(`Provisioning failed:\n${describeFailureChain(err)}`);
-    return EXIT.failed;
-  }
+  // A failed run rejects: src/cli/provision.ts prints its one line and exits 1.
+  const result = await followProvisioning(handle, progressViewFor(process.stderr));
+  console.log(JSON.stringify(result, null, 2));
+  return EXIT.ok;
 }
 
 async function showStatus({ client, namespace }: TemporalConnection, workflowId: string): Promise<number> {

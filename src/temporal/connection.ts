@@ -10,10 +10,10 @@ import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { clientInterceptors } from '../observability/interceptors';
 import { tracingFromEnv } from '../observability/tracing';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
+import { connectWithin, DEFAULT_ADDRESS } from './bounded-connect';
 
 export const DEFAULT_NAMESPACE = 'default';
-const DEFAULT_ADDRESS = 'localhost:7233';
 
 export interface TemporalTarget {
   connectionOptions: NativeConnectionOptions;
@@ -57,7 +57,8 @@ export async function connectToTemporal(
   target: TemporalTarget,
   dataConverter?: DataConverter,
 ): Promise<TemporalConnection> {
-  const connection = await NativeConnection.connect(target.connectionOptions);
+  // Fails with TemporalUnreachableError, within a few seconds, when no server answers.
+  const connection = await connectWithin(target.connectionOptions);
   const interceptors = clientInterceptors(tracingFromEnv());
   const client = new Client({ connection, namespace: target.namespace, dataConverter, interceptors });
   return { connection, client, namespace: target.namespace };

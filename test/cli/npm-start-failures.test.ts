@@ -78,7 +78,7 @@ test('the embedded dev server refuses to start the provisioning: that error, exi
   const stderr = run.stderr();
   expect(stderr).toContain(`Worker:       task queue ${taskQueue}`);
   expect(stderr).toMatch(
-    /\nerror: ServiceError: Failed to start Workflow\n .*taskQueue length exceeds limit/,
+    /\nerror: Temporal refused the request \(Failed to start Workflow\): .*taskQueue length exceeds limit/,
   );
   // The worker stopped before the connection closed, and the connection before the server.
   expect(stderr).not.toContain('IllegalStateError');
@@ -115,7 +115,7 @@ describe('on a cluster given by TEMPORAL_ADDRESS', () => {
     const stderr = run.stderr();
     expect(stderr).toContain(`Temporal:     ${cluster.address}, namespace default (plaintext)`);
     expect(stderr).toMatch(
-      /\nerror: ServiceError: Failed to start Workflow\n {2}ServiceError: Blob data size exceeds limit/,
+      /\nerror: Temporal refused the request \(Failed to start Workflow\): Blob data size exceeds limit/,
     );
     expect(stderr).not.toContain('IllegalStateError');
     expect(stderr).not.toContain('Cannot close connection');

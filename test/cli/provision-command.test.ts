@@ -72,9 +72,24 @@ test('bad input exits 2 naming each field, its flag and the rule, before connect
   );
 });
 
-test('a provisioning that fails exits 1 with the failure chain', async () => {
-  const run = runScript('src/cli/provision.ts', flags(`${Date.now()}`, { '--to': 'undeliverable-1' }), env);
+test('a provisioning that fails exits 1 with one line giving the cause; --debug adds the chain', async () => {
+  const run = runScript('src/cli/provision.ts', flags(`${Date.now()}`, { '--to': '+15555550000' }), env);
   expect(await run.exited).toBe(1);
-  expect(run.stderr()).toContain('Provisioning failed:');
-  expect(run.stderr()).toMatch(/WorkflowFailedError[\s\S]*undeliverable-1/);
+  const errors = run
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith('error') || /^\s+at /.test(line));
+  expect(errors).toEqual([
+    expect.stringMatching(/^error: provisioning failed: .*\+15555550000.*run the same provisioning again/),
+  ]);
+  expect(run.stderr()).not.toContain('WorkflowFailedError');
+
+  const debug = runScript(
+    'src/cli/provision.ts',
+    [...flags(`${Date.now()}`, { '--to': '+15555550000' }), '--debug'],
+    env,
+  );
+  expect(await debug.exited).toBe(1);
+  expect(debug.stderr()).toMatch(/\nWorkflowFailedError: [\s\S]*\+15555550000/);
+  expect(debug.stderr()).toMatch(/\n\s+at /);
 });
