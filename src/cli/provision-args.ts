@@ -31,11 +31,13 @@ Input (either --file or these flags):
 Options:
   --no-wait                  print the workflow ID once started, do not follow it
   --task-queue NAME          default: $TEMPORAL_TASK_QUEUE, else orchestrator-provisioning
+  --debug                    on failure, also print every cause and the stack trace
   -h, --help                 this text
 
 Temporal is reached through TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
 TEMPORAL_TLS_* or a TOML profile (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE); default localhost:7233.
-Exit codes: 0 done, 1 the provisioning failed, 2 bad input or usage.`;
+Exit codes: 0 done, 1 the provisioning failed or Temporal refused it, 2 bad input or usage,
+3 Temporal unreachable.`;
 
 export const DEFAULT_CONFIG_DESCRIPTION = 'Provisioned by orchestrator-temporal';
 
