@@ -1,6 +1,7 @@
 /**
- * Deletion activities (teardown and rollback), and the look-ups a rollback needs to find what a
- * create whose response was lost may still have made.
+ * Deletion activities (teardown and rollback), and the look-up a rollback needs to find a
+ * conversation whose create response was lost (a store is found with `findMemoryStore`, a
+ * configuration with `findConfigurationsByDisplayName`).
  *
  * Every DELETE is asynchronous (202 and an operation). A 404 means the resource is already gone:
  * deleted earlier, never made, or deleted by this very request on an earlier attempt whose
@@ -12,7 +13,6 @@
 import { NotFoundError } from '../api/errors';
 import type { AcceptedOperation, OrchestratorApi, Operation } from '../api/types';
 import { findConversation } from './conversation';
-import { findStoreByDisplayName } from './memory-store';
 import { withinAttempt } from './within-attempt';
 
 export type DeletionStart =
@@ -57,11 +57,6 @@ export function deletionActivities(api: OrchestratorApi) {
         if (configuration.memoryStoreId === memoryStoreId) ids.push(configuration.id);
       }
       return ids;
-    },
-
-    /** The store of this display name (unique per account), or null. */
-    async findMemoryStoreByDisplayName(displayName: string): Promise<string | null> {
-      return (await findStoreByDisplayName(api, displayName, withinAttempt()))?.id ?? null;
     },
 
     /** The configuration's conversation of this name, or null. */

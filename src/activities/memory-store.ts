@@ -6,6 +6,7 @@
  * The create and the look-up are two activities: a transient error while looking retries the
  * look, not the create.
  */
+import { Context } from '@temporalio/activity';
 import { NotFoundError, OrchestratorApiError } from '../api/errors';
 import type {
   CreateStoreRequest,
@@ -22,8 +23,11 @@ const DUPLICATE_STORE_NAME_CODE = 520045;
 
 export type StoreCreation =
   | { outcome: 'accepted'; operationId: string; retryAfterMs?: number }
-  /** The display name is taken; the 409's `X-Conflicting-Resource-Id` names the store, when sent. */
-  | { outcome: 'name-taken'; conflictingStoreId?: string };
+  /**
+   * The display name is taken; the 409's `X-Conflicting-Resource-Id` names the store, when sent.
+   * `onRetry`: met by a retry, whose earlier attempt may have created the store (a lost response).
+   */
+  | { outcome: 'name-taken'; conflictingStoreId?: string; onRetry: boolean };
 
 /** A store as the workflow needs it. */
 export interface StoreStatusReport {
@@ -65,7 +69,7 @@ export function memoryStoreActivities(api: OrchestratorApi) {
       } catch (error) {
         if (!isDuplicateName(error)) throw error;
         const conflictingStoreId = (error as OrchestratorApiError).conflictingResourceId;
-        return { outcome: 'name-taken', conflictingStoreId };
+        return { outcome: 'name-taken', conflictingStoreId, onRetry: Context.current().info.attempt > 1 };
       }
     },
 

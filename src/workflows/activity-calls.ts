@@ -75,7 +75,6 @@ const SUMMARIES: Summaries = {
   deleteMemoryStore: (storeId) => `delete memory store ${storeId}`,
   getConversationOperation: (operationId) => `poll conversation operation ${operationId}`,
   listStoreConfigurations: (storeId) => `list the configurations store ${storeId} still holds`,
-  findMemoryStoreByDisplayName: (displayName) => `look for memory store "${displayName}"`,
   findConversationByName: (configurationId) =>
     `look for this run's conversation under configuration ${configurationId}`,
 };

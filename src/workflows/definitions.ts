@@ -120,8 +120,17 @@ export interface RunProgress<
   awaitingDecision?: string;
 }
 
-/** A provisioning's progress: `resources` says how each resource reached so far was obtained. */
-export type ProvisionProgress = RunProgress<WorkingStep, ProvisionIds, Partial<ResourceOrigins>>;
+/**
+ * A provisioning's progress: `resources` says how each resource reached so far was obtained and,
+ * after a rollback (`onFailure: 'rollback'`), what became of it: `<resource>.rollback` is
+ * `deleted`, `already-gone`, `kept: why` or `not found: never created`; `rollback` is set if the
+ * rollback itself stopped.
+ */
+export type ProvisionProgress = RunProgress<
+  WorkingStep,
+  ProvisionIds,
+  Partial<ResourceOrigins> & Partial<Record<`${keyof ResourceOrigins}.rollback` | 'rollback', string>>
+>;
 
 /**
  * Which source gave the configuration ID: the 202/operation `related`, the operation `result`,

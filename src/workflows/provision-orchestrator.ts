@@ -12,6 +12,7 @@ import { PROVISION_STEPS, type ProvisionResult, type StepReport, type WorkingSte
 import { sendFirstMessage } from './message-steps';
 import { resolvePollingPolicy } from './polling-policy';
 import { parseProvisionInput, type ProvisionInput } from './provision-input';
+import { Compensations, rollBack } from './rollback';
 import { provisionConfiguration, provisionConversation, provisionMemoryStore } from './setup-steps';
 import { StepRunner } from './step-runner';
 import { validated } from './validated';
@@ -30,17 +31,31 @@ export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<P
   // Drawn once and recorded in history: every retry of the create activity sends the same key.
   const configurationIdempotencyKey = uuid4();
 
-  const { value, steps } = await run.run(async () => {
-    const store = await provisionMemoryStore(input.memoryStore, run);
+  // What this run created, for `onFailure: 'rollback'` (./rollback).
+  const compensations = new Compensations();
+
+  const provision = async () => {
+    const store = await provisionMemoryStore(input.memoryStore, run, compensations);
     const configuration = await provisionConfiguration(
       input.configuration,
       store,
       configurationIdempotencyKey,
       run,
+      compensations,
     );
-    const conversation = await provisionConversation(input.conversation, configuration, run);
+    const conversation = await provisionConversation(input.conversation, configuration, run, compensations);
     const message = await sendFirstMessage(input.message, conversation, run);
     return { store, configuration, conversation, message };
+  };
+
+  const { value, steps } = await run.run(async () => {
+    try {
+      return await provision();
+    } catch (error) {
+      // A failure or a cancellation: undo what this run created, then end as failed or cancelled.
+      if (input.onFailure === 'rollback') await rollBack(compensations, run, error);
+      throw error;
+    }
   });
   const { store, configuration, conversation, message } = value;
   return {

@@ -97,6 +97,11 @@ export async function removeInOrder(
   return report;
 }
 
+/** One line for progress: `deleted`, `already-gone`, `kept: why`. */
+export function describeRemoval(removal: ResourceRemoval): string {
+  return removal.outcome === 'kept' ? `kept: ${removal.reason}` : removal.outcome;
+}
+
 function kept(id: string, reason: string): ResourceRemoval {
   return { id, outcome: 'kept', reason };
 }

@@ -22,6 +22,7 @@ import { FailureType } from './failure-types';
 import { mayHoldEarlierWork, type Obtained } from './obtained';
 import { DEFAULT_CONVERSATION_GROUPING, type ProvisionInput } from './provision-input';
 import { ambiguousConfiguration, resolveConfigurationId } from './resolve-configuration-id';
+import type { Compensations } from './rollback';
 import type { StepRunner } from './step-runner';
 import { classifyOperation, classifyStore } from './verdicts';
 
@@ -35,20 +36,31 @@ export interface ObtainedConfiguration extends Obtained {
 export async function provisionMemoryStore(
   store: ProvisionInput['memoryStore'],
   run: Run,
+  compensations: Compensations,
 ): Promise<Obtained> {
   if ('existingStoreId' in store) {
     run.skip('create-memory-store', 'await-memory-store');
     return obtainedStore({ id: store.existingStoreId, origin: 'given' }, run);
   }
 
+  compensations.register(
+    'memoryStore',
+    async () => (await activities.findMemoryStore(store.displayName))?.id,
+  );
   const creation = await run.step('create-memory-store', () => activities.createMemoryStore(store));
   if (creation.outcome === 'accepted') {
     const storeId = await run.step('await-memory-store', () =>
       awaitStoreOperation(creation.operationId, creation.retryAfterMs, run),
     );
+    compensations.identify('memoryStore', storeId);
     return obtainedStore({ id: storeId, origin: 'created' }, run);
   }
-  return adoptStore(store.displayName, creation.conflictingStoreId, run);
+  // Met on a first attempt, the name belonged to a store from before this run; met on a retry, it
+  // may be this run's own, from an attempt whose response was lost: a rollback removes it.
+  if (!creation.onRetry) compensations.release('memoryStore');
+  const adopted = await adoptStore(store.displayName, creation.conflictingStoreId, run);
+  compensations.identify('memoryStore', adopted.id);
+  return adopted;
 }
 
 /**
@@ -127,12 +139,13 @@ export async function provisionConfiguration(
   store: Obtained,
   idempotencyKey: string,
   run: Run,
+  compensations: Compensations,
 ): Promise<ObtainedConfiguration> {
   const obtained = await run.step('create-configuration', async () => {
     const adopted = mayHoldEarlierWork(store)
       ? await adoptEarlierConfiguration(configuration.displayName, store, run)
       : undefined;
-    return adopted ?? createConfiguration(configuration, store.id, idempotencyKey, run);
+    return adopted ?? createConfiguration(configuration, store.id, idempotencyKey, run, compensations);
   });
   run.found({ configurationId: obtained.id });
   run.resource('configuration', obtained.origin);
@@ -165,6 +178,7 @@ async function createConfiguration(
   memoryStoreId: string,
   idempotencyKey: string,
   run: Run,
+  compensations: Compensations,
 ): Promise<ObtainedConfiguration> {
   const { displayName } = configuration;
   const request: ConfigurationRequest = {
@@ -172,7 +186,13 @@ async function createConfiguration(
     conversationGroupingType: configuration.conversationGroupingType ?? DEFAULT_CONVERSATION_GROUPING,
     memoryStoreId,
   };
+  // Listed only once its create operation completes: one still pending is not found (see the README).
+  compensations.register('configuration', async () => {
+    const found = await activities.findConfigurationsByDisplayName(memoryStoreId, displayName);
+    return found.length === 1 ? found[0]!.id : undefined;
+  });
   const creation = await activities.createConfiguration(request, idempotencyKey);
+  compensations.identify('configuration', creation.configurationId);
   const { operationId } = creation;
   const { value: operation } = await run.step('await-configuration', () =>
     run.poll({
@@ -193,6 +213,7 @@ async function createConfiguration(
       run,
     }),
   );
+  compensations.identify('configuration', resolved.configurationId);
   return { id: resolved.configurationId, origin: 'created', resolvedBy: resolved.resolvedBy };
 }
 
@@ -200,8 +221,9 @@ export async function provisionConversation(
   conversation: ProvisionInput['conversation'],
   configuration: Obtained,
   run: Run,
+  compensations: Compensations,
 ): Promise<Obtained> {
-  const obtained = await obtainConversation(conversation, configuration, run);
+  const obtained = await obtainConversation(conversation, configuration, run, compensations);
   run.found({ conversationId: obtained.id });
   run.resource('conversation', obtained.origin);
   return obtained;
@@ -211,6 +233,7 @@ async function obtainConversation(
   conversation: ProvisionInput['conversation'],
   configuration: Obtained,
   run: Run,
+  compensations: Compensations,
 ): Promise<Obtained> {
   if ('existingConversationId' in conversation) {
     run.skip('create-conversation');
@@ -219,9 +242,17 @@ async function obtainConversation(
   // A retry always looks first (its earlier attempt may have created it); a first attempt only
   // under a configuration this run did not create.
   const lookFirst = mayHoldEarlierWork(configuration) ? 'always' : 'on-retry';
+  compensations.register(
+    'conversation',
+    async () => (await activities.findConversationByName(configuration.id, conversation.name)) ?? undefined,
+  );
   const { conversationId, adopted } = await run.step('create-conversation', () =>
     activities.createConversation({ ...conversation, configurationId: configuration.id }, lookFirst),
   );
+  // Under a configuration this run created, only this activity's own earlier attempt can have
+  // made the conversation it found: this run's. Under an older one, it is an earlier run's.
+  if (adopted && lookFirst === 'always') compensations.release('conversation');
+  else compensations.identify('conversation', conversationId);
   if (!adopted) return { id: conversationId, origin: 'created' };
   log.info(
     `Adopted conversation ${conversationId}: configuration ${configuration.id} already had one of ` +

@@ -20,7 +20,7 @@ import {
 } from './definitions';
 import { FailureType } from './failure-types';
 import { resolvePollingPolicy } from './polling-policy';
-import { removeInOrder, type RemovalContext, type RemovalTargets } from './remove-resources';
+import { describeRemoval, removeInOrder, type RemovalContext, type RemovalTargets } from './remove-resources';
 import { StepRunner } from './step-runner';
 import { parseTeardownInput, type ParsedTeardownInput, type TeardownInput } from './teardown-input';
 import { validated } from './validated';
@@ -91,8 +91,4 @@ function targetsOf(input: ParsedTeardownInput): RemovalTargets {
         : { id: target.id };
   }
   return targets;
-}
-
-export function describeRemoval(removal: { outcome: string; reason?: string }): string {
-  return removal.reason ? `${removal.outcome}: ${removal.reason}` : removal.outcome;
 }
