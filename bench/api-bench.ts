@@ -1,22 +1,29 @@
 /**
- * `npm run bench:api`: how fast the emulator answers operation polls, and what the API client
- * costs per request over a bare undici request. Runs the emulator in a child process, so its CPU
- * is measured on a core of its own, and stops by itself after a fixed number of requests.
+ * `npm run bench:api`: how fast the emulator answers operation polls, what the API client costs
+ * per request over a bare undici request, and what refusing an endless body costs. Runs the
+ * emulator in a child process, so its CPU is measured on a core of its own, and stops by itself
+ * after a fixed number of requests.
  *
- * Targets (issue 2): >= 3,000 polls/s from the emulator; client overhead <= 1.20x raw undici.
- * Exits with status 1 when a target is missed.
+ * Targets: >= 3,000 polls/s from the emulator; client overhead <= 1.20x raw undici (issue 2).
+ * Refusing a 200 MB body at the 1 MiB cap takes <= 2x reading a 1 MB body, and the server gets
+ * to send <= 16 MiB of it (issue 7). Exits with status 1 when a target is missed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import { OrchestratorClient } from '../src/api';
+import { OrchestratorClient, ResponseTooLargeError } from '../src/api';
 import { DEFAULT_EMULATOR_CREDENTIALS } from '../src/emulator';
 
 const THROUGHPUT = { requests: 20_000, warmup: 1_000, concurrency: 32 };
 const LATENCY = { requests: 3_000, warmup: 500 };
 const TARGET_POLLS_PER_SECOND = 3_000;
 const TARGET_OVERHEAD = 1.2;
+const BODIES = { requests: 20, warmup: 3, endlessBytes: 200 * 1_048_576, fittingBytes: 1_000_000 };
+const TARGET_REFUSAL_RATIO = 2;
+const TARGET_SENT_BYTES = 16 * 1_048_576;
 /** The whole run is bounded; this only fires if something hangs. */
 const WATCHDOG_MS = 55_000;
 
@@ -62,7 +69,18 @@ async function main(): Promise<void> {
         `  client overhead ${format(overhead, 2)}x median (p95 ${format(viaClient.p95 / raw.p95, 2)}x)` +
         `   target <= ${format(TARGET_OVERHEAD, 2)}x   ${verdict(overheadOk)}`,
     );
-    if (!pollsOk || !overheadOk) process.exitCode = 1;
+    const bodies = await measureBodies();
+    const refusalRatio = bodies.refuse.median / bodies.read.median;
+    const bodiesOk = refusalRatio <= TARGET_REFUSAL_RATIO && bodies.maxSentBytes <= TARGET_SENT_BYTES;
+    console.log(
+      `\nBounded bodies, ${BODIES.requests} requests each after ${BODIES.warmup} warm-up, against a local server\n` +
+        `  read a 1 MB body (unknown field stripped)     median ${ms(bodies.read.median)}\n` +
+        `  refuse a 200 MB body at the 1 MiB cap         median ${ms(bodies.refuse.median)}` +
+        `   ${format(refusalRatio, 2)}x   target <= ${format(TARGET_REFUSAL_RATIO, 2)}x\n` +
+        `  most the server sent of a refused body        ${format(bodies.maxSentBytes / 1_048_576, 1)} MiB` +
+        `   target <= ${format(TARGET_SENT_BYTES / 1_048_576, 0)} MiB   ${verdict(bodiesOk)}`,
+    );
+    if (!pollsOk || !overheadOk || !bodiesOk) process.exitCode = 1;
   } finally {
     await client.close();
     await pool.close();
@@ -98,6 +116,79 @@ async function startEmulatorProcess(): Promise<{ url: string; process: ChildProc
     }
   }
   return exited;
+}
+
+/**
+ * A local server answering `/fit` with a 1 MB store body (mostly an unknown field) and `/endless`
+ * with a 200 MB body, written with backpressure so `sent` counts what the client took.
+ */
+async function measureBodies(): Promise<{
+  read: Distribution;
+  refuse: Distribution;
+  maxSentBytes: number;
+}> {
+  const fitting = JSON.stringify({
+    id: 'mem_store_01',
+    displayName: 'bench',
+    status: 'ACTIVE',
+    padding: 'x'.repeat(BODIES.fittingBytes),
+  });
+  const sent: number[] = [];
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const server = createServer((request, response) => {
+    if (request.url?.endsWith('/fit')) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(fitting);
+      return;
+    }
+    let written = 0;
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.on('close', () => sent.push(written));
+    const writeMore = () => {
+      while (!response.destroyed && written < BODIES.endlessBytes) {
+        written += chunk.length;
+        if (!response.write(chunk)) return void response.once('drain', writeMore);
+      }
+      response.end();
+    };
+    writeMore();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new OrchestratorClient({
+    credentials: { accountSid, authToken },
+    conversationsBaseUrl: url,
+    memoryBaseUrl: url,
+  });
+  const read = () => client.memory.getStore('fit');
+  const refuse = () =>
+    client.memory.getStore('endless').then(
+      () => {
+        throw new Error('a 200 MB body was accepted');
+      },
+      (error: unknown) => {
+        if (!(error instanceof ResponseTooLargeError)) throw error;
+      },
+    );
+  try {
+    const readTimes: number[] = [];
+    const refuseTimes: number[] = [];
+    for (let i = 0; i < BODIES.warmup + BODIES.requests; i++) {
+      const readTime = await timed(read);
+      const refuseTime = await timed(refuse);
+      if (i < BODIES.warmup) continue;
+      readTimes.push(readTime);
+      refuseTimes.push(refuseTime);
+    }
+    return {
+      read: distribution(readTimes),
+      refuse: distribution(refuseTimes),
+      maxSentBytes: Math.max(...sent),
+    };
+  } finally {
+    await client.close();
+    server.closeAllConnections();
+    server.close();
+  }
 }
 
 /** Polls per second with `concurrency` requests in flight, after a warm-up. */
