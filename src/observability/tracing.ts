@@ -12,13 +12,14 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { PrivateSpanProcessor } from './private-spans';
 
 export const DEFAULT_SERVICE_NAME = 'orchestrator-temporal';
 
 export interface Tracing {
   /** Describes this process on every span, including the workflow spans the worker exports. */
   readonly resource: Resource;
-  /** Where finished spans go; the worker hands workflow spans to it through a sink. */
+  /** Where finished spans go (made private); the worker hands workflow spans to it through a sink. */
   readonly spanProcessor: SpanProcessor;
   /**
    * Sends the spans still buffered and unregisters the provider (spans are no-ops again); call
@@ -30,17 +31,19 @@ export interface Tracing {
 let registered: Tracing | undefined;
 
 /**
- * Registers a global tracer provider sending spans to `spanProcessor`. Once per process: the
- * OpenTelemetry API keeps the first global provider, so a second call returns the first tracing.
+ * Registers a global tracer provider sending spans to `spanProcessor`, without their error
+ * messages and structured attributes (./private-spans.ts). One at a time: the OpenTelemetry API
+ * keeps the first global provider, so a call before the last one's `shutdown()` returns it.
  */
 export function startTracing(options: { spanProcessor: SpanProcessor; serviceName?: string }): Tracing {
   if (registered) return registered;
   const resource = new Resource({ 'service.name': options.serviceName ?? DEFAULT_SERVICE_NAME });
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [options.spanProcessor] });
+  const spanProcessor = new PrivateSpanProcessor(options.spanProcessor);
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register();
   const tracing: Tracing = {
     resource,
-    spanProcessor: options.spanProcessor,
+    spanProcessor,
     async shutdown() {
       if (registered !== tracing) return;
       registered = undefined;

@@ -132,6 +132,20 @@ test('a provisioning is one trace: start → workflow run → each activity → 
     expect(exported).not.toContain(text);
   }
   expect(http.every((span) => !/mem_store_|conv_/.test(span.name))).toBe(true);
+  // Error messages (an API error's can quote the server's body) and stacks stay out; the
+  // rate-limited attempt still records that it failed, and with what.
+  const failedAttempt = executions.find((span) => span.events.some((event) => event.name === 'exception'));
+  expect(failedAttempt?.name).toBe('RunActivity:getMemoryOperation');
+  expect(failedAttempt?.events.map((event) => event.attributes)).toEqual([
+    { 'exception.type': 'ApplicationFailure' },
+  ]);
+  expect(exported).not.toMatch(/exception\.(message|stacktrace)|Injected fault|"message"/);
+  // The run's info the workflow span exporter copies onto workflow spans: IDs yes, memo no.
+  expect(run!.attributes).toMatchObject({
+    workflowId: handle.workflowId,
+    workflowType: 'provisionOrchestrator',
+  });
+  expect(run!.attributes).not.toHaveProperty('memo');
 });
 
 async function waitFor(check: () => boolean): Promise<void> {
