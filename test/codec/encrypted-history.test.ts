@@ -11,7 +11,8 @@ import { keyRing } from '../../src/codec/key-ring';
 import type { provisionOrchestrator } from '../../src/workflows';
 import { describeFailureChain } from '../../src/cli/failure';
 import { e2eInput } from '../e2e/support';
-import { historyText, randomRing, sqliteText, startEncryptedStack, type EncryptedStack } from './support';
+import { readableHistory } from '../workflows/support';
+import { randomRing, sqliteText, startEncryptedStack, type EncryptedStack } from './support';
 
 const ring = randomRing('key-2026-11');
 let stack: EncryptedStack;
@@ -44,7 +45,7 @@ test('a completed provisioning: the client reads the whole result, the server st
   expect(result.ids.messageSid).toMatch(/^SM/);
   expect(result.steps['send-message'].status).toBe('done');
 
-  const raw = historyText(await stack.rawClient.workflow.getHandle(handle.workflowId).fetchHistory());
+  const raw = readableHistory(await stack.rawClient.workflow.getHandle(handle.workflowId).fetchHistory());
   // Metadata values stay in base64 in the JSON: the payloads say they are encrypted.
   expect(raw).toContain(Buffer.from(ENCODING_ENCRYPTED).toString('base64'));
   for (const value of personalData) expect(raw).not.toContain(value);
@@ -55,7 +56,7 @@ test('a completed provisioning: the client reads the whole result, the server st
     taskQueue: 'no-worker-polls-this',
     args: [{ marker: PLAIN_MARKER }],
   });
-  expect(historyText(await control.fetchHistory())).toContain(PLAIN_MARKER);
+  expect(readableHistory(await control.fetchHistory())).toContain(PLAIN_MARKER);
   await control.terminate('control run');
 });
 
@@ -73,7 +74,7 @@ test('a failure quoting a phone number: the client reads the message, the histor
   expect(error).toBeInstanceOf(WorkflowFailedError);
   expect(describeFailureChain(error)).toContain(`recipient ${CUSTOMER} opted out`);
 
-  const raw = historyText(await stack.rawClient.workflow.getHandle(handle.workflowId).fetchHistory());
+  const raw = readableHistory(await stack.rawClient.workflow.getHandle(handle.workflowId).fetchHistory());
   expect(raw).toContain('Encoded failure');
   for (const value of personalData) expect(raw).not.toContain(value);
   expect(raw).not.toContain('opted out');

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, type WorkflowHandle } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { OrchestratorClient } from '../../src/api';
@@ -124,15 +124,6 @@ export async function startEncryptedStack({
       if (stateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };
-}
-
-type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
-
-/** A history as JSON with every payload's bytes decoded as text, as a search for plaintext needs. */
-export function historyText(history: History): string {
-  return JSON.stringify(history, (key, value: unknown) =>
-    key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('latin1') : value,
-  );
 }
 
 /** Every byte the dev server wrote for its SQLite state (the database and its WAL), as text. */
