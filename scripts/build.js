@@ -17,6 +17,8 @@ const { bundleWorkflowCode, DefaultLogger } = require('@temporalio/worker');
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
 const workflowsPath = path.join(dist, 'workflows', 'index.js');
+// The workflow outcome metric (README, Observability); tracing's workflow spans need a bundle of their own.
+const workflowInterceptorModules = [path.join(dist, 'observability', 'workflow-interceptors.js')];
 const bundles = [
   { file: 'workflow-bundle.js' },
   {
@@ -40,7 +42,12 @@ async function bundle() {
   // webpack's per-module report is noise in a build log; its warnings and errors still show.
   const logger = new DefaultLogger('WARN');
   for (const { file, failureConverterPath } of bundles) {
-    const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath,
+      failureConverterPath,
+      workflowInterceptorModules,
+      logger,
+    });
     writeFileSync(path.join(dist, file), code);
     console.log(`[build] dist/${file} (${Math.round(code.length / 1024)} KiB)`);
   }
