@@ -27,6 +27,7 @@ import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
 import { provisionOrchestrator } from '../../src/workflows';
 import { SEARCH_ATTRIBUTE_KEYS, type ProvisionResult } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
+import { HistoryRecorder, recordingHistories } from '../replay/history-recorder';
 
 export interface TestBed {
   env: TestWorkflowEnvironment;
@@ -65,8 +66,14 @@ export function useTestBed(): TestBed {
     if (!created) throw new Error('useTestBed: the bed is created in beforeAll; use it in hooks and tests');
     return created;
   };
+  let recorder: HistoryRecorder | undefined;
   beforeAll(async () => {
     created = await createTestBed();
+    if (recordingHistories()) recorder = new HistoryRecorder(created.env.client);
+  });
+  afterEach(async () => {
+    const { testPath, currentTestName } = expect.getState();
+    await recorder?.flush(testPath ?? 'unknown', currentTestName ?? 'unnamed');
   });
   afterAll(() => created?.env.teardown());
   return {
