@@ -8,12 +8,14 @@
 
 /**
  * Whether a failed request may be sent again.
- * - `never`: the request was understood and refused (400/401/403/404/409/422).
+ * - `never`: the request was understood and refused (400/401/403/404/409/422), or a read's
+ *   answer is unusable and would be again (a malformed body, one over `maxResponseBytes`, a
+ *   listing whose page tokens cycle or that passes `maxPages`).
  * - `after-delay`: the server asked to wait (`429`, `503`): retry after `retryAfterMs`.
  * - `safe`: the request never reached the server (connection refused, DNS), retry at will.
  * - `if-idempotent`: the request may already have been applied (other 5xx, a timeout or a
- *   reset after the request was sent): retry only with an Idempotency-Key, or after checking
- *   whether the first attempt took effect.
+ *   reset after the request was sent, a write's 2xx too large to read): retry only with an
+ *   Idempotency-Key, or after checking whether the first attempt took effect.
  */
 export type RetrySafety = 'never' | 'after-delay' | 'safe' | 'if-idempotent';
 
