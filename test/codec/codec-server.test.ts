@@ -1,8 +1,10 @@
 /** The codec server over a real socket: the protocol's round trip, its token, CORS and limits. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { startCodecServer, type RunningCodecServer } from '../../src/codec/codec-server';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { codecServerOptionsFromEnv } from '../../src/codec/main';
+import { cleanEnv, runScript, stopRunningScripts, type Run } from '../cli/processes';
 import { randomRing } from './support';
 
 const TOKEN = 'codec-test-token-5f1c9a7e';
@@ -19,6 +21,18 @@ beforeAll(async () => {
   });
 });
 afterAll(() => server?.close());
+afterEach(stopRunningScripts);
+
+/** The first group of `pattern` once the process prints it on stdout (polled, at most 30 s). */
+async function printed(run: Run, pattern: RegExp): Promise<string> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    const match = pattern.exec(run.stdout());
+    if (match) return match[1]!;
+    if (run.child.exitCode !== null) break;
+    await sleep(100);
+  }
+  throw new Error(`never printed ${pattern}:\n${run.stdout()}\n${run.stderr()}`);
+}
 
 const plainPayload = () => {
   const { metadata, data } = defaultPayloadConverter.toPayload({ to: '+15551230001' });
@@ -142,4 +156,31 @@ test('npm run codec-server checks its settings, naming the variable and never a 
     port: 8888,
     allowedOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
   });
+});
+
+test('npm run codec-server serves the ring of ORCHESTRATOR_ENCRYPTION_KEYS until Ctrl-C', async () => {
+  const run = runScript(
+    'src/codec/main.ts',
+    [],
+    cleanEnv({
+      ORCHESTRATOR_ENCRYPTION_KEYS: `k1:${ring.keys.get('k1')!.toString('base64')}`,
+      ORCHESTRATOR_CODEC_TOKEN: TOKEN,
+      ORCHESTRATOR_CODEC_PORT: '0',
+    }),
+  );
+  try {
+    const url = await printed(run, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    expect(run.stdout()).not.toContain(TOKEN);
+    // What this test's in-process server encrypts, the separate process decodes: the same ring.
+    const [encrypted] = await payloadsOf(await post('/encode', { payloads: [plainPayload()] }));
+    const decoded = await fetch(`${url}/decode`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ payloads: [encrypted] }),
+    });
+    expect(await payloadsOf(decoded)).toEqual([plainPayload()]);
+  } finally {
+    run.child.kill('SIGINT');
+  }
+  expect(await run.exited).toBe(0);
 });
