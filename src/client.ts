@@ -183,3 +183,9 @@ export async function resolveMessageOutcome(
     .getHandle(workflowId)
     .executeUpdate(resolveMessageOutcomeUpdate, { args: [decision] });
 }
+
+export {
+  updateConfiguration,
+  type ConfigurationUpdateHandle,
+  type UpdateConfigurationOptions,
+} from './lifecycle/update';

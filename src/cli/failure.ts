@@ -3,7 +3,7 @@
  * involved and what to do, and an exit code from ./exit-codes. The whole chain of causes and the
  * stack trace are for `--debug`.
  */
-import { ServiceError, WorkflowFailedError } from '@temporalio/client';
+import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TemporalUnreachableError } from '../temporal/bounded-connect';
 import { InvalidProvisionInputError } from '../workflows/provision-input';
 import { ConfigurationError } from './configuration-error';
@@ -42,6 +42,13 @@ export function explainFailure(err: unknown): CliFailure {
         `error: provisioning failed: ${root.message}${failureType(root)}. Fix the cause and run the same ` +
           'provisioning again: what it created is adopted, not created twice (--debug shows every cause)',
       ),
+    };
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    const root = rootCause(err);
+    return {
+      exitCode: EXIT.failed,
+      line: oneLine(`error: update failed: ${root.message}${failureType(root)} (--debug shows every cause)`),
     };
   }
   if (err instanceof ServiceError) {

@@ -13,6 +13,8 @@ Usage:
   npm run provision -- --store-name NAME --config-name NAME --conversation-name NAME \\
                        --from ADDRESS --to ADDRESS [--to ADDRESS ...] --text TEXT [options]
   npm run provision -- status WORKFLOW_ID
+  npm run provision -- update CONFIGURATION_ID --set FIELD=VALUE ... [--file patch.json]
+                       (update --help for its options)
 
 Input (either --file or these flags):
   --file PATH                a JSON file with the whole input (see README)

@@ -15,6 +15,8 @@ import {
 } from '../workflows/provision-input';
 import { EXIT } from './exit-codes';
 import { describeFailureChain } from './failure';
+import { runResolveCommand } from './resolve-command';
+import { runUpdateCommand } from './update-command';
 import { followProvisioning, tryGetProgress } from './follow';
 import {
   PROVISION_USAGE,
@@ -41,6 +43,9 @@ function reportInvalidInput(err: InvalidProvisionInputError, fromFlags: boolean)
 
 /** Runs the command; resolves with the process exit code. Output: JSON on stdout, the rest on stderr. */
 export async function runProvisionCommand(argv: string[]): Promise<number> {
+  const [verb, ...verbArgs] = argv;
+  const runVerb = verb === undefined ? undefined : VERBS[verb];
+  if (runVerb) return runVerb(verbArgs);
   let command: ProvisionCommand;
   try {
     command = parseProvisionArgs(argv);
@@ -69,7 +74,17 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
   return withTemporal((temporal) => startAndFollow(temporal, command, input));
 }
 
-async function withTemporal(run: (temporal: TemporalConnection) => Promise<number>): Promise<number> {
+/**
+ * Verbs with arguments of their own, each in its own module: `resolve` (a decision about a first
+ * message whose outcome is unknown), and the lifecycle's `update`, `teardown`, `cancel`.
+ */
+const VERBS: Readonly<Record<string, (args: string[]) => Promise<number>>> = {
+  resolve: runResolveCommand,
+  update: runUpdateCommand,
+};
+
+/** Connects to Temporal (with the data converter the worker uses), runs `run`, and closes the connection. */
+export async function withTemporal(run: (temporal: TemporalConnection) => Promise<number>): Promise<number> {
   // Encrypted whenever ORCHESTRATOR_ENCRYPTION_* keys are set, as the worker is (src/codec).
   let dataConverter;
   try {
