@@ -7,8 +7,8 @@
  * error message or URL: an error body can quote a phone number or message text, and the headers
  * carry the credentials.
  *
- * Without a registered tracer provider (tracing not configured) the API's no-op tracer makes
- * this a few property reads per request.
+ * Without a registered tracer provider (tracing not configured) the span is the API's no-op
+ * span and the request is sent as is.
  */
 import { SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { OrchestratorApiError } from './errors';
@@ -28,13 +28,12 @@ export async function traceHttpCall<T extends { status: number }>(
   target: HttpSpanTarget,
   send: () => Promise<T>,
 ): Promise<T> {
-  const span = tracer.startSpan(`${target.method} ${target.route}`, {
-    kind: SpanKind.CLIENT,
-    attributes: {
-      'http.request.method': target.method,
-      'url.template': target.route,
-      'server.address': new URL(target.origin).hostname,
-    },
+  const span = tracer.startSpan(`${target.method} ${target.route}`, { kind: SpanKind.CLIENT });
+  if (!span.isRecording()) return send();
+  span.setAttributes({
+    'http.request.method': target.method,
+    'url.template': target.route,
+    'server.address': new URL(target.origin).hostname,
   });
   try {
     const response = await send();
