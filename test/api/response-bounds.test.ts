@@ -178,6 +178,20 @@ describe('unknown fields', () => {
   });
 });
 
+describe('unserializable fields', () => {
+  it('never leave the client either: a 400,000-level nested array is stripped, the result serializes', async () => {
+    const depth = 400_000;
+    server.handle((_request, response) => {
+      const text = `{"operationId":"proc_job_01","status":"PENDING","junk":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length });
+      response.end(text);
+    });
+    const operation = await client.memory.getOperation('proc_job_01');
+    // What Temporal's payload converter does with an activity result; the raw body would overflow the stack.
+    expect(JSON.stringify(operation)).toBe('{"operationId":"proc_job_01","status":"PENDING"}');
+  });
+});
+
 describe('error bodies', () => {
   it('keeps a 400 with a 10 MB error body a non-retryable BadRequestError, reading only its start', async () => {
     const huge = JSON.stringify({ code: 20001, message: 'x'.repeat(10 * MiB), status: 400 });
