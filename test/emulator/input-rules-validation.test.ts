@@ -60,6 +60,11 @@ describe('configurations', () => {
       /conversationGroupingType: must be one of/,
     ],
     [
+      'a displayName of spaces only',
+      { displayName: '   ' },
+      /displayName: must not be empty or only whitespace/,
+    ],
+    [
       'a description of invisible characters',
       { description: '\ufeff\u200b ' },
       /description: must not be empty/,

@@ -37,6 +37,7 @@ export function parseConfigurationBody(
     minLength: 1,
     maxLength: CONFIGURATION_DISPLAY_NAME_MAX_LENGTH,
     pattern: CONFIGURATION_DISPLAY_NAME_PATTERN,
+    visible: true,
   });
   const description = check.string(body.description, 'description', { required: true, visible: true });
   const conversationGroupingType = check.string(body.conversationGroupingType, 'conversationGroupingType', {
