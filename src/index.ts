@@ -40,3 +40,16 @@ export {
   type InputIssue,
   type ProvisionInput,
 } from './workflows/provision-input';
+export {
+  updateConfiguration,
+  type ConfigurationUpdateHandle,
+  type UpdateConfigurationOptions,
+} from './lifecycle/update';
+export {
+  configurationUpdatesWorkflowId,
+  UPDATE_STEPS,
+  type ConfigurationUpdateResult,
+  type UpdateProgress,
+  type UpdateStatus,
+} from './workflows/definitions';
+export { InvalidUpdateRequestError, type UpdateRequest } from './workflows/update-input';
