@@ -5,8 +5,11 @@
  */
 import { NativeConnection, TransportError, type NativeConnectionOptions } from '@temporalio/worker';
 
-/** How long a connection may take before Temporal counts as unreachable. */
-export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a connection may take before Temporal counts as unreachable: a third of the SDK's own
+ * limit, with room for a TLS handshake to a distant cluster from a busy machine.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
 /** What the SDK connects to when no address is configured. */
 export const DEFAULT_ADDRESS = 'localhost:7233';
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { startProvisioning } from '../../src/client';
+import { CONNECT_TIMEOUT_MS } from '../../src/temporal/bounded-connect';
 import { InvalidProvisionInputError } from '../../src/workflows/provision-input';
 import { e2eInput, startE2eStack, type E2eStack } from '../e2e/support';
 import { badInputs, type BadInput } from '../workflows/bad-inputs';
@@ -133,7 +134,9 @@ describe('when Temporal cannot be reached', () => {
       const [first, ...rest] = linesOf(run.stderr());
       // The toolkit's bound, not the SDK's own 30 s timeout ("Timeout expired").
       expect(first).toMatch(
-        new RegExp(`^error: cannot reach Temporal at 127\\.0\\.0\\.1:${port}: no answer within 5000 ms\\.`),
+        new RegExp(
+          `^error: cannot reach Temporal at 127\\.0\\.0\\.1:${port}: no answer within ${CONNECT_TIMEOUT_MS} ms\\.`,
+        ),
       );
       expect(rest[0]).toMatch(/^TemporalUnreachableError: /);
       expect(rest.some((line) => /^\s+at /.test(line))).toBe(true);
