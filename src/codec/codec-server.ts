@@ -111,7 +111,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     const endpoint = segments.at(-1);
     if (endpoint !== 'encode' && endpoint !== 'decode') throw new HttpError(404, 'POST …/encode or …/decode');
     if (request.method !== 'POST') throw new HttpError(405, `${endpoint} takes POST`);
-    if (!presentsToken(request, segments.length > 1 ? segments[0] : undefined)) {
+    if (!presentsToken(request, segments.length > 1 ? pathSegmentText(segments[0]!) : undefined)) {
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new HttpError(401, 'the codec server needs its token: Authorization: Bearer <token>');
     }
@@ -148,6 +148,15 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
         server.closeAllConnections();
       }),
   };
+}
+
+/** A path segment as text (`uiEndpoint` percent-encodes the token); undefined when malformed. */
+function pathSegmentText(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function sha256(text: string): Buffer {

@@ -77,6 +77,22 @@ test('the token is required: none or a wrong one is refused with 401; the first 
   const viaPath = await post(`/${TOKEN}/encode`, body, { Authorization: '' });
   expect(await payloadsOf(viaPath)).toHaveLength(1);
   expect(server.uiEndpoint).toBe(`${server.url}/${TOKEN}`);
+  // A token with characters a URL path escapes still matches through the endpoint given to the UI.
+  const spaced = await startCodecServer({
+    codec: new EncryptionCodec(ring),
+    token: 'a token/with spaces+%',
+    allowedOrigins: [],
+  });
+  try {
+    const response = await fetch(`${spaced.uiEndpoint}/encode`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+  } finally {
+    await spaced.close();
+  }
 });
 
 test('CORS: the Web UI origin gets its preflight and headers; any other origin is refused', async () => {
