@@ -189,3 +189,18 @@ export {
   type ConfigurationUpdateHandle,
   type UpdateConfigurationOptions,
 } from './lifecycle/update';
+
+export {
+  teardownProvisioning,
+  teardownResources,
+  TeardownRefusedError,
+  type ExplicitResources,
+  type StartedTeardown,
+  type TeardownHandle,
+  type TeardownOptions,
+} from './lifecycle/teardown';
+export {
+  cancelProvisioning,
+  ProvisioningNotFoundError,
+  type CancelledProvisioning,
+} from './lifecycle/cancel';

@@ -1,10 +1,17 @@
 /**
- * Follows a running provisioning to its end, showing its progress as it goes: the `progress`
- * query every few hundred milliseconds, drawn by a `ProgressView`.
+ * Follows a running lifecycle run (provisioning, teardown) to its end, showing its progress as it
+ * goes: the `progress` query every few hundred milliseconds, drawn by a `ProgressView`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { awaitProvisioning, getProgress, type ProvisioningHandle } from '../client';
-import type { ProvisionProgress, ProvisionResult } from '../workflows/definitions';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Workflow, WorkflowResultType } from '@temporalio/common';
+import type { ProvisioningHandle } from '../client';
+import {
+  progressQuery,
+  type ProvisionProgress,
+  type ProvisionResult,
+  type RunProgress,
+} from '../workflows/definitions';
 import type { ProgressView } from './progress-view';
 
 export const PROGRESS_POLL_INTERVAL_MS = 400;
@@ -12,9 +19,13 @@ export const PROGRESS_POLL_INTERVAL_MS = 400;
 const QUERY_DEADLINE_MS = 3_000;
 
 /** The progress, or undefined when it cannot be read right now (first workflow task pending, no worker). */
-export async function tryGetProgress(handle: ProvisioningHandle): Promise<ProvisionProgress | undefined> {
+export async function tryGetProgress<P extends RunProgress<string, object, object> = ProvisionProgress>(
+  handle: WorkflowHandle,
+): Promise<P | undefined> {
   try {
-    return await handle.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => getProgress(handle));
+    return await handle.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      handle.query<P>(progressQuery.name),
+    );
   } catch {
     return undefined;
   }
@@ -29,8 +40,17 @@ export async function followProvisioning(
   view: ProgressView,
   intervalMs = PROGRESS_POLL_INTERVAL_MS,
 ): Promise<ProvisionResult> {
+  return followRun(handle, view, intervalMs);
+}
+
+/** `followProvisioning` for any lifecycle run: every one answers the `progress` query. */
+export async function followRun<W extends Workflow>(
+  handle: WorkflowHandle<W>,
+  view: ProgressView,
+  intervalMs = PROGRESS_POLL_INTERVAL_MS,
+): Promise<WorkflowResultType<W>> {
   let settled = false;
-  const outcome = awaitProvisioning(handle).finally(() => {
+  const outcome = handle.result().finally(() => {
     settled = true;
   });
   // Observed here so a failure is not reported as unhandled while the loop still runs.

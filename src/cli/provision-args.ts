@@ -15,6 +15,9 @@ Usage:
   npm run provision -- status WORKFLOW_ID
   npm run provision -- update CONFIGURATION_ID --set FIELD=VALUE ... [--file patch.json]
                        (update --help for its options)
+  npm run provision -- teardown WORKFLOW_ID | --store-id ID --configuration-id ID --conversation-id ID
+  npm run provision -- cancel WORKFLOW_ID
+                       (teardown --help, cancel --help)
 
 Input (either --file or these flags):
   --file PATH                a JSON file with the whole input (see README)

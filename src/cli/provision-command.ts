@@ -22,6 +22,8 @@ import {
   PROVISION_USAGE,
   UsageError,
   flagFor,
+import { runCancelCommand } from './cancel-command';
+import { runTeardownCommand } from './teardown-command';
   parseProvisionArgs,
   type ProvisionCommand,
 } from './provision-args';
@@ -86,6 +88,8 @@ const VERBS: Readonly<Record<string, (args: string[]) => Promise<number>>> = {
 /** Connects to Temporal (with the data converter the worker uses), runs `run`, and closes the connection. */
 export async function withTemporal(run: (temporal: TemporalConnection) => Promise<number>): Promise<number> {
   // Encrypted whenever ORCHESTRATOR_ENCRYPTION_* keys are set, as the worker is (src/codec).
+  teardown: runTeardownCommand,
+  cancel: runCancelCommand,
   let dataConverter;
   try {
     dataConverter = dataConverterFromEnv();
