@@ -27,7 +27,12 @@ import {
   type UpdateStatus,
 } from '../workflows/definitions';
 import type { configurationUpdates } from '../workflows/update-configuration';
-import { parseUpdateRequest, type ParsedUpdateRequest, type UpdateRequest } from '../workflows/update-input';
+import {
+  parseUpdateRequest,
+  parseUpdatesInput,
+  type ParsedUpdateRequest,
+  type UpdateRequest,
+} from '../workflows/update-input';
 
 export interface UpdateConfigurationOptions {
   /** The task queue the workers poll. @default DEFAULT_TASK_QUEUE */
@@ -69,13 +74,15 @@ export async function updateConfiguration(
 ): Promise<ConfigurationUpdateHandle> {
   const valid = parseUpdateRequest(request);
   const { configurationId } = valid;
+  // Checked here too: a bad idle timeout would fail the workflow's start, and the update with it.
+  const { idleTimeoutMs } = parseUpdatesInput({ configurationId, idleTimeoutMs: options.idleTimeoutMs });
   const workflowId = configurationUpdatesWorkflowId(configurationId);
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof configurationUpdates>(
     'configurationUpdates',
     {
       workflowId,
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-      args: [{ configurationId, idleTimeoutMs: options.idleTimeoutMs }],
+      args: [{ configurationId, idleTimeoutMs }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: `Updates of configuration ${configurationId}, applied one at a time`,
       staticDetails:

@@ -368,6 +368,13 @@ test('a bad patch is refused before anything starts, and by the workflow before 
     );
     await expect(update({ patch: {} })).rejects.toThrow(/patch: sets no field/);
     await expect(
+      updateConfiguration(
+        bed.env.client,
+        { configurationId, patch: { description: 'x' } },
+        { idleTimeoutMs: 10 },
+      ),
+    ).rejects.toThrow('idleTimeoutMs: must be at least 1000 (one second)');
+    await expect(
       bed.env.client.workflow.getHandle(configurationUpdatesWorkflowId(configurationId)).describe(),
     ).rejects.toThrow(WorkflowNotFoundError);
 
