@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
-import type { OrchestratorApi } from '../../src/api';
+import type { Configuration, OrchestratorApi } from '../../src/api';
 import type { EmulatorStateSummary } from '../../src/emulator';
 import { updateConfiguration, type ConfigurationUpdateHandle } from '../../src/lifecycle/update';
 import {
@@ -24,6 +24,7 @@ import {
   createConfigurationDirectly,
   createStoreDirectly,
   currentDetailsOf,
+  readableHistory,
   useTestBed,
   withApiOverrides,
   withRig,
@@ -181,6 +182,11 @@ test('applies a patch: the result names each changed field, before and after, an
     expect(description.typedSearchAttributes.get(ProvisioningStep)).toBe('completed');
     expect(await currentDetailsOf(workflow)).toContain(`Updating configuration ${configurationId}`);
     expect(await description.staticSummary()).toContain(configurationId);
+    // Every activity call carries its Web UI summary.
+    const history = readableHistory(await workflow.fetchHistory());
+    expect(history).toContain(`read configuration ${configurationId}`);
+    expect(history).toContain(`replace configuration ${configurationId} at version 1`);
+    expect(history).toContain('idle: ends after 1m without an update');
   });
 });
 
@@ -397,4 +403,33 @@ test('a bad patch is refused before anything starts, and by the workflow before 
     expect((await started.result()).applied).toBe(true);
     expect(requests()[PUT]).toBe(1);
   });
+});
+
+test('an operation that COMPLETED while a read does not show the change fails the update as UpdateNotApplied', async () => {
+  let reads = 0;
+  let firstRead: Configuration | undefined;
+  await withConfiguration(
+    {
+      // The verifying read answers what the first read did, as a lagging replica would.
+      interceptApi: (api) =>
+        withApiOverrides(api, 'configurations', {
+          get: async (...args) => {
+            reads += 1;
+            const read = await api.configurations.get(...args);
+            firstRead ??= read;
+            return reads === 2 ? firstRead : read;
+          },
+        }),
+    },
+    async ({ configurationId, update }) => {
+      const handle = await update({ patch: { description: 'Not seen', displayName: 'Nights' } });
+      const failure = updateFailureOf(await handle.result().catch((err: unknown) => err));
+
+      expect(failure.type).toBe('UpdateNotApplied');
+      expect(failure.details).toEqual([
+        { configurationId, fields: ['displayName', 'description'], sentVersion: 1, readVersion: 1 },
+      ]);
+      expect(failure.message).toContain('does not show displayName, description as sent');
+    },
+  );
 });
