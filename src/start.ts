@@ -2,7 +2,9 @@
  * `npm start`: the whole product in one command. Starts Temporal (the embedded dev server, or
  * the cluster in TEMPORAL_ADDRESS), the Orchestrator (an in-process emulator, or Twilio when its
  * credentials are set), and a worker; runs one provisioning end to end with a live progress
- * display; prints the result as JSON on stdout and the Web UI link to the run.
+ * display; prints the result as JSON on stdout and the Web UI link to the run. With `--teardown`
+ * it then removes what the run made (src/lifecycle/teardown), so repeated demos never reach the
+ * account's 15-store limit.
  *
  * Progress and links go to stderr; stdout carries the result JSON, last (the embedded dev
  * server prints its own start-up banner there before it).
@@ -10,11 +12,12 @@
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { startProvisioning } from './client';
+import { teardownProvisioning } from './lifecycle/teardown';
 import { ConfigurationError } from './cli/configuration-error';
 import { demoInput, demoTag, DEMO_FROM, DEMO_TO } from './cli/demo-input';
 import { EXIT } from './cli/exit-codes';
 import { describeFailureChain, explainFailure, reportFailure } from './cli/failure';
-import { followProvisioning } from './cli/follow';
+import { followProvisioning, followRun } from './cli/follow';
 import { OpenResources } from './cli/open-resources';
 import {
   configuredOrchestrator,
@@ -31,11 +34,14 @@ import {
 import { webUiLink } from './cli/web-ui';
 import { keysForStart, type StartKeys } from './codec/local-key';
 import { createWorker } from './worker';
+import { describeRemoval } from './workflows/remove-resources';
+import type { teardownOrchestrator } from './workflows/teardown';
 
 const USAGE = `Run one provisioning end to end: Temporal, the Orchestrator, a worker, live progress.
 
 Usage: npm start [-- options]
   --keep-running   keep Temporal, the emulator and the worker up for inspection until Ctrl-C
+  --teardown       at the end, remove what the run made (its conversation, configuration, store)
   --from ADDRESS   sender of the welcome message (default ${DEMO_FROM})
   --to ADDRESS     the customer who receives it (default ${DEMO_TO})
   --debug          on failure, also print every cause and the stack trace
@@ -62,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       options: {
         'keep-running': { type: 'boolean' },
+        teardown: { type: 'boolean' },
         from: { type: 'string' },
         to: { type: 'string' },
         debug: { type: 'boolean' },
@@ -153,6 +160,28 @@ async function main(argv: string[]): Promise<number> {
     }
     if (link) log(`Web UI: ${link}`);
 
+    let tornDown = true;
+    if (options.teardown) {
+      const teardown = await teardownProvisioning(temporal.client, handle.workflowId, { taskQueue });
+      log(`\nTearing down ${handle.workflowId} (${teardown.workflowId})`);
+      const ending = await Promise.race([
+        followRun<typeof teardownOrchestrator>(teardown, progressViewFor(process.stderr)).then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        ),
+        interrupted,
+      ]);
+      if (ending === 'interrupted') return EXIT.interrupted;
+      if ('error' in ending) {
+        tornDown = false;
+        reportFailure(ending.error, options.debug ?? false);
+      } else {
+        for (const [name, removal] of Object.entries(ending.result.resources)) {
+          log(`  ${name} ${removal.id}: ${describeRemoval(removal)}`);
+        }
+      }
+    }
+
     if (options['keep-running']) {
       // One write, so a reader never sees the first line without the addresses.
       log(
@@ -168,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
       await running;
       log('Stopped.');
     }
-    return 'error' in outcome ? EXIT.failed : EXIT.ok;
+    return 'error' in outcome || !tornDown ? EXIT.failed : EXIT.ok;
   } finally {
     await resources.closeAll((name, error) =>
       log(`warning: closing ${name} failed: ${describeFailureChain(error)}`),
