@@ -13,15 +13,16 @@ import { Connection } from '@temporalio/client';
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 20_000;
 
-/** Starts `file` with stdout and stderr appended to `logFile`, in the log file's folder. */
+/** Starts `file` with stdout and stderr appended to `logFile`, in `cwd` (default: the log's folder). */
 export function spawnLogged(
   file: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; logFile: string },
+  options: { env: NodeJS.ProcessEnv; logFile: string; cwd?: string },
 ): ChildProcess {
   const fd = openSync(options.logFile, 'a');
   try {
-    return spawn(file, args, { env: options.env, stdio: ['ignore', fd, fd], cwd: dirname(options.logFile) });
+    const cwd = options.cwd ?? dirname(options.logFile);
+    return spawn(file, args, { env: options.env, stdio: ['ignore', fd, fd], cwd });
   } finally {
     closeSync(fd);
   }
