@@ -7,12 +7,21 @@
  * 2. History events per happy-path provisioning (target <= 80), and polls per operation of the
  *    durable poller against a fixed 1 s poller, on slow (10 s) operations.
  * 3. Provisionings completed per minute with 100 in flight, and the worker's peak RSS.
+ * 4. Worker start-up, from spawn to polling: the prebuilt worker (`node dist/worker.js`, the
+ *    bundle `npm run build` wrote) against the tsx worker bundling at start (target <= 2 s).
+ * 5. Worker RSS with 1,000 provisionings in flight (all started before any completes): the
+ *    prebuilt worker with the default tuning (src/worker-tuning.ts) against the tsx worker with
+ *    the SDK's defaults, as the worker ran before (target <= 300 MiB).
  *
- * Options: --runs N (phase 1, default 20), --window-s S (phase 3 measuring window, default 30).
- * Exits 1 when a target is missed.
+ * Phases 1 to 3 use the tsx worker (`npm run worker`); phases 4 and 5 build dist/ first.
+ * Options: --runs N (phase 1, default 20), --window-s S (phase 3 measuring window, default 30),
+ * --in-flight N (phase 5, default 1000), --only latency,throughput,start-up,in-flight (phases
+ * 1-2, 3, 4, 5; default all). Exits 1 when a target is missed.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -33,6 +42,7 @@ import {
   startEmulatorProcess,
   startWorkerProcess,
   type ChildService,
+  type WorkerKind,
 } from './provision/processes';
 
 const TARGET_RATIO = 1.15;
@@ -40,6 +50,16 @@ const TARGET_EVENTS = 80;
 const IN_FLIGHT = 100;
 const WARM_UP_MS = 6_000;
 const SLOW_OPERATION_MS = 10_000;
+const TARGET_START_UP_MS = 2_000;
+const START_UP_RUNS = 3;
+const TARGET_IN_FLIGHT_RSS = 300 * 2 ** 20;
+/**
+ * Phase 5: operations long enough for every provisioning to start before the first completes,
+ * polled every 20 to 30 s, so the runs mostly wait on timers as they would on real operations.
+ */
+const IN_FLIGHT_OPERATION_MS = 60_000;
+const IN_FLIGHT_POLLING = { initialIntervalMs: 20_000, maxIntervalMs: 30_000 };
+const STARTS_AT_ONCE = 50;
 
 const runTag = randomUUID().slice(0, 6);
 let sequence = 0;
@@ -80,8 +100,8 @@ interface Bench {
   devServerPort: string;
 }
 
-function throughTemporal(bench: Bench, input: ProvisionInput) {
-  return startProvisioning(bench.client, input, { taskQueue: bench.taskQueue }).then(async (handle) => ({
+function throughTemporal(bench: Bench, input: ProvisionInput, taskQueue = bench.taskQueue) {
+  return startProvisioning(bench.client, input, { taskQueue }).then(async (handle) => ({
     handle,
     result: await awaitProvisioning(handle),
   }));
@@ -207,14 +227,182 @@ async function throughput(bench: Bench, windowMs: number): Promise<{ lines: stri
   };
 }
 
+/** Phase 4: spawn to the "polling" line, each kind started `START_UP_RUNS` times, alternated. */
+async function startUp(bench: Bench, address: string): Promise<{ lines: string[]; ok: boolean }> {
+  const times: Record<WorkerKind, number[]> = { tsx: [], prebuilt: [] };
+  for (let run = 0; run < START_UP_RUNS; run += 1) {
+    for (const kind of ['tsx', 'prebuilt'] as const) {
+      const started = await timed(() =>
+        startWorkerProcess(address, `${bench.taskQueue}-start-up`, bench.emulator.ready, kind),
+      );
+      times[kind].push(started.ms);
+      await started.value.stop();
+    }
+  }
+  const prebuilt = quantile(times.prebuilt, 0.5);
+  const tsx = quantile(times.tsx, 0.5);
+  const ok = prebuilt <= TARGET_START_UP_MS;
+  return {
+    ok,
+    lines: [
+      `4. Worker start-up, spawn to polling (median of ${START_UP_RUNS})`,
+      `   prebuilt (node dist/worker.js)       ${seconds(prebuilt)}   target <= ${seconds(TARGET_START_UP_MS)}   ${verdict(ok)}`,
+      `   tsx, bundling at start (baseline)    ${seconds(tsx)}   ratio ${(prebuilt / tsx).toFixed(2)}`,
+    ],
+  };
+}
+
+/**
+ * What the worker ran with before TEMPORAL_MAX_*: the SDK's defaults, 40 workflow task slots
+ * and a sticky cache sized from the heap limit (@temporalio/worker's worker-options.js).
+ */
+function sdkDefaultTuning(): NodeJS.ProcessEnv {
+  const heapMiB = getHeapStatistics().heap_size_limit / 2 ** 20;
+  const cache = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
+  return {
+    TEMPORAL_MAX_CONCURRENT_ACTIVITIES: '100',
+    TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS: '40',
+    TEMPORAL_MAX_CACHED_WORKFLOWS: String(cache),
+  };
+}
+
+interface InFlightMemory {
+  kind: WorkerKind;
+  tuning: string;
+  idleRss: number;
+  peakRss: number;
+  allStartedBeforeFirstDone: boolean;
+  ms: number;
+  failed: number;
+}
+
+/**
+ * Phase 5, for one worker: `count` provisionings started (on one existing store) while their
+ * configuration operations take a minute, so all are in flight at once; the worker's RSS
+ * sampled until the last completes.
+ */
+async function inFlightMemory(
+  bench: Bench,
+  address: string,
+  kind: WorkerKind,
+  tuning: NodeJS.ProcessEnv,
+  count: number,
+): Promise<InFlightMemory> {
+  await emulatorAdmin(bench.emulator.ready, 'reset');
+  const store = await provisionPlain(bench.api, benchInput(), policyDelay);
+  await emulatorAdmin(bench.emulator.ready, 'config', { operationLatency: { ms: IN_FLIGHT_OPERATION_MS } });
+  const taskQueue = `${bench.taskQueue}-in-flight-${kind}`;
+  const worker = await startWorkerProcess(address, taskQueue, bench.emulator.ready, kind, tuning);
+  const pid = worker.process.pid as number;
+  const idleRss = memoryOf(pid).rss;
+  const rss = sampleRss(pid);
+  const startedAt = performance.now();
+  let firstDoneAt = Infinity;
+  let failed = 0;
+  try {
+    const handles = [];
+    for (let next = 0; next < count; next += STARTS_AT_ONCE) {
+      const batch = Math.min(STARTS_AT_ONCE, count - next);
+      handles.push(
+        ...(await Promise.all(
+          Array.from({ length: batch }, () =>
+            startProvisioning(
+              bench.client,
+              { ...benchInput(store.ids.memoryStoreId), polling: IN_FLIGHT_POLLING },
+              { taskQueue },
+            ),
+          ),
+        )),
+      );
+      process.stderr.write(`  ${kind} worker: ${handles.length}/${count} started\r`);
+    }
+    const allStartedAt = performance.now();
+    await Promise.all(
+      handles.map((handle) =>
+        awaitProvisioning(handle).then(
+          () => (firstDoneAt = Math.min(firstDoneAt, performance.now())),
+          () => (failed += 1),
+        ),
+      ),
+    );
+    process.stderr.write('\n');
+    process.stderr.write(
+      `  ${kind} worker: peak RSS ${mib(rss.stop())}, ${count} done in ${seconds(performance.now() - startedAt)}, ${failed} failed\n`,
+    );
+    return {
+      kind,
+      tuning: tuning.TEMPORAL_MAX_CACHED_WORKFLOWS
+        ? `cache ${tuning.TEMPORAL_MAX_CACHED_WORKFLOWS}, ${tuning.TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS} workflow task slots`
+        : 'default tuning',
+      idleRss,
+      peakRss: rss.stop(),
+      allStartedBeforeFirstDone: allStartedAt <= firstDoneAt,
+      ms: performance.now() - startedAt,
+      failed,
+    };
+  } finally {
+    rss.stop();
+    await worker.stop();
+    await emulatorAdmin(bench.emulator.ready, 'config', { operationLatency: { ms: 1000 } });
+  }
+}
+
+async function inFlight(
+  bench: Bench,
+  address: string,
+  count: number,
+): Promise<{ lines: string[]; ok: boolean }> {
+  const prebuilt = await inFlightMemory(bench, address, 'prebuilt', {}, count);
+  const tsx = await inFlightMemory(bench, address, 'tsx', sdkDefaultTuning(), count);
+  const ok = prebuilt.peakRss <= TARGET_IN_FLIGHT_RSS && prebuilt.failed === 0 && tsx.failed === 0;
+  const line = (m: InFlightMemory, label: string) =>
+    `   ${label.padEnd(38)} peak ${mib(m.peakRss)} (idle ${mib(m.idleRss)}); all ${count} done in ${seconds(m.ms)}, ` +
+    `${m.failed} failed${m.allStartedBeforeFirstDone ? '' : ' (some completed before all had started)'}`;
+  return {
+    ok,
+    lines: [
+      `5. Worker RSS with ${count} provisionings in flight (configuration operations take ${IN_FLIGHT_OPERATION_MS / 1000} s)`,
+      line(prebuilt, `prebuilt, ${prebuilt.tuning}`),
+      line(tsx, `tsx, SDK ${tsx.tuning} (baseline)`),
+      `   ratio ${(prebuilt.peakRss / tsx.peakRss).toFixed(2)}   target <= ${mib(TARGET_IN_FLIGHT_RSS)}   ` +
+        verdict(prebuilt.peakRss <= TARGET_IN_FLIGHT_RSS),
+    ],
+  };
+}
+
+/** The prebuilt worker runs what `npm run build` compiles now, not an older dist/. */
+function build(): void {
+  const result = spawnSync(process.execPath, ['scripts/build.js'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error('npm run build failed (errors above)');
+}
+
+const PHASES = ['latency', 'throughput', 'start-up', 'in-flight'] as const;
+type Phase = (typeof PHASES)[number];
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { runs: { type: 'string', default: '20' }, 'window-s': { type: 'string', default: '30' } },
+    options: {
+      runs: { type: 'string', default: '20' },
+      'window-s': { type: 'string', default: '30' },
+      'in-flight': { type: 'string', default: '1000' },
+      only: { type: 'string', default: PHASES.join(',') },
+    },
   });
+  const names = values.only.split(',').map((name) => name.trim());
+  const only = PHASES.filter((phase) => names.includes(phase));
+  const unknown = names.filter((name) => !PHASES.includes(name as Phase));
+  if (unknown.length > 0)
+    throw new Error(`--only takes phases among ${PHASES.join(', ')}; not ${unknown.join(', ')}`);
   const runs = Number(values.runs);
   const windowMs = Number(values['window-s']) * 1000;
-  if (!(runs >= 1 && windowMs >= 1000)) throw new Error('--runs must be >= 1 and --window-s >= 1');
+  const inFlightCount = Number(values['in-flight']);
+  if (!(runs >= 1 && windowMs >= 1000 && Number.isInteger(inFlightCount) && inFlightCount >= 1)) {
+    throw new Error('--runs must be >= 1, --window-s >= 1 and --in-flight a whole number >= 1');
+  }
+  if (only.includes('start-up') || only.includes('in-flight')) build();
   const startLoad = loadavg()[0] ?? NaN;
 
   const taskQueue = `bench-${runTag}`;
@@ -246,21 +434,27 @@ async function main(): Promise<number> {
       `Provisioning benchmark: dev server ${testEnv.address}, emulator ${emulator.ready} ` +
         `(pid ${emulator.process.pid}), worker pid ${worker.process.pid}`,
     );
-    const first = await latency(bench, runs);
-    const slow = await slowOperations(bench);
-    const third = await throughput(bench, windowMs);
+    // Each phase's figures are printed as soon as it ends: the last phases take minutes.
+    const phases: Record<Phase, () => Promise<{ lines: string[]; ok: boolean }>> = {
+      latency: async () => {
+        const first = await latency(bench, runs);
+        return { ok: first.ok, lines: [...first.lines, ...(await slowOperations(bench))] };
+      },
+      throughput: () => throughput(bench, windowMs),
+      'start-up': () => startUp(bench, testEnv.address),
+      'in-flight': () => inFlight(bench, testEnv.address, inFlightCount),
+    };
+    let ok = true;
+    for (const phase of only) {
+      const result = await phases[phase]();
+      console.log(['', ...result.lines].join('\n'));
+      ok &&= result.ok;
+    }
     console.log(
-      [
-        '',
-        ...first.lines,
-        ...slow,
-        '',
-        ...third.lines,
-        '',
-        `Load average (1 min) at the start: ${startLoad.toFixed(2)} on ${cpus().length} cores; other work skews every figure.`,
-      ].join('\n'),
+      `\nLoad average (1 min) at the start ${startLoad.toFixed(2)}, at the end ${(loadavg()[0] ?? NaN).toFixed(2)}, ` +
+        `on ${cpus().length} cores; other work skews every figure.`,
     );
-    return first.ok && third.ok ? 0 : 1;
+    return ok ? 0 : 1;
   } finally {
     await api.close();
     await worker.stop();

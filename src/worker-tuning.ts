@@ -5,7 +5,7 @@
  * | ---------------------------------------- | --------------------------------------- | ------- |
  * | `TEMPORAL_MAX_CONCURRENT_ACTIVITIES`     | `maxConcurrentActivityTaskExecutions`   | 100     |
  * | `TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS` | `maxConcurrentWorkflowTaskExecutions`   | 10      |
- * | `TEMPORAL_MAX_CACHED_WORKFLOWS`          | `maxCachedWorkflows` (the sticky cache) | 250     |
+ * | `TEMPORAL_MAX_CACHED_WORKFLOWS`          | `maxCachedWorkflows` (the sticky cache) | 1000    |
  *
  * Why these defaults (Temporal's worker-performance guide, applied to this workload):
  * - Activities are one HTTP call each, waiting on the network with a 10 s timeout, never on the
@@ -15,13 +15,15 @@
  *   only queue work in memory, so 10 instead of the SDK's 40. A task slot holds a cached run,
  *   so the SDK requires slots <= cache size (unless the cache is off); this is refused here
  *   rather than silently lowered.
- * - The sticky cache keeps runs in memory between their tasks so they are not replayed. The
- *   SDK sizes it from the heap limit (about 1,000 runs on a 2 GB heap), so a worker with 1,000
- *   provisionings waiting on timers grows to hold all of them. A provisioning is short (about
- *   60 history events) and mostly sleeps between polls, so replaying an evicted one costs a few
- *   milliseconds: 250 cached runs keeps 1,000 in flight under 300 MB (`npm run bench`). Raise
- *   it when the worker has memory to spare and `temporal_sticky_cache_size` sits at the limit
- *   with replays showing in workflow-task latency; 0 turns the cache off.
+ * - The sticky cache keeps runs in memory between their tasks so they are not replayed. Size it
+ *   to the runs a worker has in flight, not below: a provisioning sleeps between polls, and a
+ *   run evicted meanwhile is replayed at every wake-up, re-evaluating the workflow modules (each
+ *   run has its own module instances in the SDK's shared V8 context, zod included). Measured
+ *   with `npm run bench`, 1,000 in flight: a cache of 100 completed 35 runs in 5 minutes, and
+ *   250 grew the worker past 1.4 GB with replay garbage. The SDK's own default follows the
+ *   heap limit (over 2,000 runs on a 4 GB heap), unbounded by what the worker is given, so
+ *   1,000 here: one worker's share of in-flight runs. Beyond it, add workers on the task queue
+ *   rather than shrinking the cache; 0 turns the cache off.
  *
  * Fixed slot counts rather than the SDK's resource-based tuner: that tuner is experimental in
  * SDK 1.24 and targets system-wide memory and CPU use, which says little about a worker that
@@ -41,7 +43,7 @@ export interface WorkerTuning {
 export const DEFAULT_WORKER_TUNING: Readonly<WorkerTuning> = {
   maxConcurrentActivityTaskExecutions: 100,
   maxConcurrentWorkflowTaskExecutions: 10,
-  maxCachedWorkflows: 250,
+  maxCachedWorkflows: 1000,
 };
 
 interface TuningVariable {

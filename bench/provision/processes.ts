@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DEFAULT_EMULATOR_CREDENTIALS } from '../../src/emulator';
 
@@ -24,9 +24,9 @@ function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Spawns `node --import tsx script`, resolving once a stdout line matches `readyLine`. */
-async function spawnService(script: string, args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+/** Spawns `node ...nodeArgs` (`name` in errors), resolving once a stdout line matches `readyLine`. */
+async function spawnService(name: string, nodeArgs: string[], env: NodeJS.ProcessEnv, readyLine: RegExp) {
+  const child = spawn(process.execPath, nodeArgs, {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -37,7 +37,7 @@ async function spawnService(script: string, args: string[], env: NodeJS.ProcessE
     await exited;
   };
   const exitedEarly = exited.then(([code]) => {
-    throw new Error(`${script} exited (${String(code)}) before it was ready`);
+    throw new Error(`${name} exited (${String(code)}) before it was ready`);
   });
   for await (const line of createInterface({ input: child.stdout })) {
     const match = readyLine.exec(line);
@@ -56,19 +56,39 @@ const { accountSid, authToken } = DEFAULT_EMULATOR_CREDENTIALS;
 /** The emulator with its default latencies (operations 1 s, actions 0.5 s, Retry-After 1 s). */
 export function startEmulatorProcess(): Promise<ChildService> {
   return spawnService(
-    'src/emulator/main.ts',
-    ['--port', '0'],
+    'the emulator',
+    ['--import', 'tsx', 'src/emulator/main.ts', '--port', '0'],
     { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken },
     /listening on (http:\/\/\S+)/,
   );
 }
 
-/** `npm run worker`, configured by environment only, like any deployment. */
-export function startWorkerProcess(temporalAddress: string, taskQueue: string, emulatorUrl: string) {
+/**
+ * How the worker runs: `npm run worker` (the tsx loader, workflows bundled at start-up) or
+ * `npm run worker:prod` (the compiled worker on the prebuilt bundle; needs `npm run build`).
+ */
+export type WorkerKind = 'tsx' | 'prebuilt';
+
+const WORKER_COMMANDS: Record<WorkerKind, { nodeArgs: string[]; env: NodeJS.ProcessEnv }> = {
+  tsx: { nodeArgs: ['--import', 'tsx', 'src/worker.ts'], env: {} },
+  prebuilt: { nodeArgs: ['dist/worker.js'], env: { NODE_ENV: 'production' } },
+};
+
+/** A worker configured by environment only, like any deployment; `tuning` adds TEMPORAL_MAX_*. */
+export function startWorkerProcess(
+  temporalAddress: string,
+  taskQueue: string,
+  emulatorUrl: string,
+  kind: WorkerKind = 'tsx',
+  tuning: NodeJS.ProcessEnv = {},
+) {
+  const command = WORKER_COMMANDS[kind];
   return spawnService(
-    'src/worker.ts',
-    [],
+    `the ${kind} worker`,
+    command.nodeArgs,
     {
+      ...command.env,
+      ...tuning,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_TASK_QUEUE: taskQueue,
       TWILIO_ORCHESTRATOR_BASE_URL: emulatorUrl,
@@ -91,13 +111,16 @@ export function memoryOf(pid: number): { rss: number; peak: number } {
 /** Samples a process's RSS every `intervalMs` until stopped; returns the highest sample. */
 export function sampleRss(pid: number, intervalMs = 200): { stop(): number } {
   let highest = memoryOf(pid).rss;
-  const timer = setInterval(() => {
-    highest = Math.max(highest, memoryOf(pid).rss);
-  }, intervalMs);
+  // A process that died (say, out of memory) keeps the highest sample taken before.
+  const sample = () => {
+    if (existsSync(`/proc/${pid}/status`)) highest = Math.max(highest, memoryOf(pid).rss);
+  };
+  const timer = setInterval(sample, intervalMs);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(highest, memoryOf(pid).rss);
+      sample();
+      return highest;
     },
   };
 }

@@ -9,7 +9,7 @@ test('no variable set: the documented defaults', () => {
   expect(workerTuningFromEnv({})).toEqual({
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentWorkflowTaskExecutions: 10,
-    maxCachedWorkflows: 250,
+    maxCachedWorkflows: 1000,
   });
 });
 
@@ -89,8 +89,13 @@ test('every bad variable is named at once, never with its value', () => {
 });
 
 test('more workflow task slots than cached runs is refused, naming both variables', () => {
-  expect(() => workerTuningFromEnv({ TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS: '300' })).toThrow(
-    'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS must not exceed TEMPORAL_MAX_CACHED_WORKFLOWS (default 250)',
+  expect(() =>
+    workerTuningFromEnv({
+      TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS: '300',
+      TEMPORAL_MAX_CACHED_WORKFLOWS: '200',
+    }),
+  ).toThrow(
+    'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS must not exceed TEMPORAL_MAX_CACHED_WORKFLOWS (default 1000)',
   );
   expect(() =>
     workerTuningFromEnv({
@@ -108,6 +113,6 @@ test('more workflow task slots than cached runs is refused, naming both variable
 
 test('the start-up line names each limit', () => {
   expect(describeWorkerTuning(DEFAULT_WORKER_TUNING)).toBe(
-    '100 activities, 10 workflow tasks, 250 cached workflows',
+    '100 activities, 10 workflow tasks, 1000 cached workflows',
   );
 });
