@@ -95,7 +95,10 @@ test('skip: the provisioning completes without the message, which is never sent 
 
 test('no decision within decideWithinMs: the run fails as MessageOutcomeUnknown; a late decision is refused', async () => {
   const handle = await startParked(inputLookingFor({ lookForMs: 1_000, decideWithinMs: 1_500 }));
-  const error = await handle.result().catch((e: unknown) => e);
+  const error: unknown = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   const failure = applicationFailureOf(error, 'workflow');
   expect(failure.type).toBe('MessageOutcomeUnknown');
   expect(failure.message).toContain('no decision came, so it was not resent');
@@ -109,7 +112,7 @@ test('a decision sent to a run that is not waiting for one is refused and change
   await expect(resolveMessageOutcome(stack.client, handle.workflowId, 'resend')).rejects.toThrow(
     WorkflowUpdateFailedError,
   );
-  const result = (await handle.result()) as ProvisionResult;
+  const result = await handle.result();
   expect(result.origins.message).toBe('sent');
   expect(stack.emulator.summary().messagesSent).toBe(before + 1);
 });

@@ -1,0 +1,129 @@
+/**
+ * What a person sees of a provisioning in the dev server's Web UI, in headless Chromium, while
+ * it runs: the run's summary and details, the current step (current details), labelled
+ * activities and timers in the timeline, and the search attributes. Screenshots of each view are
+ * kept under artifacts/web-ui/ (git-ignored; CI keeps them).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { provisioningSummary, startProvisioning, type StartedProvisioning } from '../../src/client';
+import { startCodecServer, type RunningCodecServer } from '../../src/codec/codec-server';
+import { EncryptionCodec } from '../../src/codec/encryption-codec';
+import { e2eInput } from '../e2e/support';
+import { randomRing, startEncryptedStack, type EncryptedStack } from '../codec/support';
+import { setTimeout as delay } from 'node:timers/promises';
+import { freePort, launchChromium, type Browser } from './support';
+
+const SCREENSHOTS = join(__dirname, '..', '..', 'artifacts', 'web-ui');
+const ring = randomRing();
+const input = {
+  ...e2eInput(),
+  polling: { initialIntervalMs: 500, maxIntervalMs: 1_000, operationDeadlineMs: 5 * 60_000 },
+};
+
+let uiPort: number;
+let codecServer: RunningCodecServer;
+let stack: EncryptedStack;
+let browser: Browser;
+let run: StartedProvisioning;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  uiPort = await freePort();
+  codecServer = await startCodecServer({
+    codec: new EncryptionCodec(ring),
+    token: `web-ui-test-${Date.now()}-token`,
+    allowedOrigins: [`http://localhost:${uiPort}`],
+  });
+  [stack, browser] = await Promise.all([
+    startEncryptedStack({ ring, ui: { port: uiPort, codecEndpoint: codecServer.uiEndpoint } }),
+    launchChromium(),
+  ]);
+  // The configuration's operation stays PENDING: the run waits in await-configuration.
+  stack.emulator.addFault({
+    kind: 'operation-stuck',
+    times: 1,
+    match: { method: 'POST', path: '/Configurations$' },
+  });
+  run = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+}, 90_000);
+
+afterAll(async () => {
+  await run?.terminate('the Web UI test is done').catch(() => undefined);
+  await browser?.close();
+  await stack?.stop();
+  stack?.removeState();
+  await codecServer?.close();
+});
+
+/** Opens the run's page on one of its tabs; `text` waits for a pattern, then keeps a screenshot. */
+async function open(
+  tab: 'User Metadata' | 'Timeline' | 'Search Attributes',
+  name: string,
+): Promise<{ page: Page; text: (pattern: RegExp) => Promise<string> }> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 1400, height: 1600 });
+  await page.goto(
+    `http://localhost:${uiPort}/namespaces/default/workflows/${run.workflowId}/${run.firstExecutionRunId}/history`,
+  );
+  await page.getByText(tab, { exact: true }).first().click();
+  return {
+    page,
+    text: async (pattern) => {
+      try {
+        return await textOfAllFramesWhen(page, pattern);
+      } finally {
+        await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      }
+    },
+  };
+}
+
+/** The UI renders markdown (details, current details) in sandboxed frames: their text counts too. */
+async function textOfAllFramesWhen(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const texts = await Promise.all(
+      page.frames().map((frame) =>
+        frame
+          .locator('body')
+          .innerText()
+          .catch(() => ''),
+      ),
+    );
+    const text = texts.join('\n');
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline)
+      throw new Error(`the page never showed ${pattern}; it shows:\n${text.slice(0, 3000)}`);
+    await delay(250);
+  }
+}
+
+test('the run page shows its summary, details and the step it is at', async () => {
+  const { page, text } = await open('User Metadata', 'run-summary-and-current-step');
+  const shown = (await text(/Step:\s*await-configuration/)).replace(/[“”]/g, '"');
+  expect(shown).toContain(provisioningSummary(input));
+  expect(shown).toContain(`Provisioning configuration "${input.configuration.displayName}"`);
+  // The steps so far, with their status, and the store made.
+  expect(shown).toMatch(/create-memory-store\s*done/);
+  expect(shown).toMatch(/await-configuration\s*running/);
+  expect(shown).toMatch(/memoryStore: created/);
+  await page.close();
+}, 60_000);
+
+test('the timeline labels each activity and timer with its summary', async () => {
+  const { page, text } = await open('Timeline', 'timeline');
+  const shown = await text(/create memory store "[^"]+"/);
+  expect(shown).toMatch(/poll memory store operation/);
+  expect(shown).toMatch(/configuration operation \S+: wait \S+ before poll \d+/);
+  await page.close();
+}, 60_000);
+
+test('the search attributes say which operation the run is and where it is', async () => {
+  const { page, text } = await open('Search Attributes', 'search-attributes');
+  const shown = await text(/ProvisioningStep[\s\S]*await-configuration/);
+  expect(shown).toMatch(/LifecycleOperation[\s\S]*provision/);
+  expect(shown).toMatch(/OrchestratorStoreId[\s\S]*mem_store_/);
+  await page.close();
+}, 60_000);
