@@ -127,7 +127,10 @@ const channelSettings = safeRecord(
     Object.fromEntries(CHANNELS.map((name) => [name, channelSetting(name).optional()])) as {
       [K in (typeof CHANNELS)[number]]: z.ZodOptional<ReturnType<typeof channelSetting>>;
     },
-    { error: `keys must be channels: ${CHANNELS.join(', ')}` },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' ? `keys must be channels: ${CHANNELS.join(', ')}` : undefined,
+    },
   ),
 );
 
