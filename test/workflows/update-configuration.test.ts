@@ -183,6 +183,10 @@ test('applies a patch: the result names each changed field, before and after, an
     expect(await currentDetailsOf(workflow)).toContain(`Updating configuration ${configurationId}`);
     expect(await description.staticSummary()).toContain(configurationId);
     // Every activity call carries its Web UI summary.
+    const events = (await workflow.fetchHistory()).events ?? [];
+    console.log(`one update: ${events.length} history events`);
+    // 41 when measured: the start, four activities, one poll wait, the upserts and the idle timer.
+    expect(events.length).toBeLessThanOrEqual(50);
     const history = readableHistory(await workflow.fetchHistory());
     expect(history).toContain(`read configuration ${configurationId}`);
     expect(history).toContain(`replace configuration ${configurationId} at version 1`);
