@@ -53,3 +53,24 @@ export {
   type UpdateStatus,
 } from './workflows/definitions';
 export { InvalidUpdateRequestError, type UpdateRequest } from './workflows/update-input';
+export {
+  cancelProvisioning,
+  ProvisioningNotFoundError,
+  type CancelledProvisioning,
+} from './lifecycle/cancel';
+export {
+  teardownProvisioning,
+  teardownResources,
+  TeardownRefusedError,
+  type ExplicitResources,
+  type StartedTeardown,
+  type TeardownHandle,
+  type TeardownOptions,
+} from './lifecycle/teardown';
+export {
+  TEARDOWN_STEPS,
+  type ResourceRemoval,
+  type TeardownProgress,
+  type TeardownResult,
+} from './workflows/definitions';
+export { InvalidTeardownInputError, type TeardownInput } from './workflows/teardown-input';

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import { cancelProvisioning } from '../../src/lifecycle/cancel';
 import { progressQuery, type ProvisionProgress } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
@@ -206,13 +207,15 @@ describe('cancel during a wait (the configuration operation never settles)', () 
         );
         const progress = (await handle.query(progressQuery)) as ProvisionProgress;
         const ended = await cancelProvisioning(bed.env.client, handle.workflowId);
-        return { cancelled, again, ended, error, progress, summary: rig.emulator.summary() };
+        const history = await handle.fetchHistory();
+        return { cancelled, again, ended, error, progress, history, summary: rig.emulator.summary() };
       });
     });
   }
 
   test('with rollback: stops, removes what it created, ends cancelled with the report', async () => {
-    const { cancelled, again, ended, error, progress, summary } = await cancelWhileAwaiting(rollback());
+    const { cancelled, again, ended, error, progress, history, summary } =
+      await cancelWhileAwaiting(rollback());
     expect(cancelled.cancellation).toBe('requested');
     expect(again.firstExecutionRunId).toBe(cancelled.firstExecutionRunId);
     expect(ended.cancellation).toBe('already-ended:CANCELLED');
@@ -221,6 +224,8 @@ describe('cancel during a wait (the configuration operation never settles)', () 
     expect(progress.step).toBe('cancelled');
     expect(progress.resources).toMatchObject({ memoryStore: 'created', 'memoryStore.rollback': 'deleted' });
     expect(summary.stores).toBe(0);
+    // Determinism: the cancelled run, rollback included, replays against the current workflow code.
+    await Worker.runReplayHistory({ workflowBundle: bed.workflowBundle }, history, cancelled.workflowId);
   });
 
   test('without rollback: stops and keeps what it made', async () => {

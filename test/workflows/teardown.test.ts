@@ -4,6 +4,7 @@
  * and dependents all end in a report resource by resource.
  */
 import { randomUUID } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
 import type { OrchestratorApi } from '../../src/api';
 import { teardownProvisioning, teardownResources, type StartedTeardown } from '../../src/lifecycle/teardown';
 import type { ProvisionResult, TeardownResult } from '../../src/workflows/definitions';
@@ -102,11 +103,13 @@ const DELETE_REQUEST: Record<Resource, string> = {
 
 test('removes conversation, configuration and store in order; the emulator is back to zero; the same request attaches', async () => {
   let again: StartedTeardown | undefined;
+  let history: Awaited<ReturnType<StartedTeardown['fetchHistory']>> | undefined;
   const { provisioned, provisioning, teardown, outcome, summary } = await provisionThenTearDown(
     {},
     provisionInput(),
     undefined,
     async (rig, first) => {
+      history = await first.fetchHistory();
       again = await teardownProvisioning(bed.env.client, first.workflowId.slice('teardown-'.length), {
         taskQueue: rig.taskQueue,
       });
@@ -125,6 +128,8 @@ test('removes conversation, configuration and store in order; the emulator is ba
   expect(summary.operations.failed).toBe(0);
   for (const resource of ORDER) expect(summary.requests[DELETE_REQUEST[resource]]).toBe(1);
   expect(teardown.workflowId).toBe(`teardown-${provisioning.workflowId}`);
+  // Determinism: the recorded history replays against the current workflow code.
+  await Worker.runReplayHistory({ workflowBundle: bed.workflowBundle }, history!, teardown.workflowId);
   // The same request once more: the completed teardown is attached to, not run again (one DELETE each above).
   expect(again?.firstExecutionRunId).toBe(teardown.firstExecutionRunId);
 });
