@@ -235,20 +235,30 @@ describe('resource visibility around operations', () => {
   });
 
   it('removes a configuration and a conversation when their delete operations complete', async () => {
-    const configurationId = await createConfiguration(api, await createStore(api));
+    const storeId = await createStore(api);
+    const configurationId = await createConfiguration(api, storeId);
     const conversation = await createConversation(api, configurationId);
     emulator.configure({ operationLatency: { polls: 1 } });
     const conversationDelete = await api.call<ConversationsAccepted>(
       'DELETE',
       `${CONVERSATIONS_PATH}/${conversation.id}`,
     );
+    // Dependents first: while the conversation (or the configuration) is there, its parent's
+    // DELETE is refused, naming it.
+    const tooEarly = await api.call('DELETE', `${CONFIGURATIONS_PATH}/${configurationId}`);
+    expect(tooEarly.status).toBe(409);
+    expect(JSON.stringify(tooEarly.body)).toContain(`still has conversation(s) ${conversation.id}`);
+    const storeTooEarly = await api.call('DELETE', `${STORE_PATH}/${storeId}`);
+    expect(storeTooEarly.status).toBe(409);
+    expect(JSON.stringify(storeTooEarly.body)).toContain(`still holds configuration(s) ${configurationId}`);
+    expect(emulator.summary()).toMatchObject({ conversations: 1, configurations: 1 });
+    const conversationOperation = await api.poll(conversationDelete.body.statusUrl);
+    expect(conversationOperation.body.related).toEqual({ conversationId: conversation.id });
     const configurationDelete = await api.call<ConversationsAccepted>(
       'DELETE',
       `${CONFIGURATIONS_PATH}/${configurationId}`,
     );
-    expect(emulator.summary()).toMatchObject({ conversations: 1, configurations: 1 });
-    const conversationOperation = await api.poll(conversationDelete.body.statusUrl);
-    expect(conversationOperation.body.related).toEqual({ conversationId: conversation.id });
+    expect(emulator.summary()).toMatchObject({ conversations: 0, configurations: 1 });
     await api.poll(configurationDelete.body.statusUrl);
     expect(emulator.summary()).toMatchObject({ conversations: 0, configurations: 0 });
     expect((await api.get(`${CONVERSATIONS_PATH}/${conversation.id}`)).status).toBe(404);
