@@ -179,7 +179,7 @@ async function sendDelete(
 }
 
 /** The vocabulary type of a failure an activity or a poll raised (see ./failure-types). */
-export function failureType(error: unknown): string | undefined {
+function failureType(error: unknown): string | undefined {
   const failure = error instanceof ActivityFailure ? error.cause : error;
   return failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined;
 }
