@@ -170,13 +170,21 @@ function workerPool(size: number, env: NodeJS.ProcessEnv, stateDir: string) {
 }
 
 function chaosInput(tag: string, n: number, sharedStoreId: string | undefined): ProvisionInput {
-  const to = { address: `+1555${String(n).padStart(7, '0')}`, channel: 'SMS' as const };
+  // The emulator refuses to deliver to addresses ending in 0000.
+  const to = { address: `+1555${String(n + 1).padStart(7, '0')}`, channel: 'SMS' as const };
   return {
     provisioningId: `chaos-${tag}-${n}`,
     memoryStore: sharedStoreId ? { existingStoreId: sharedStoreId } : { displayName: `chaos-${tag}-${n}` },
     configuration: { displayName: `chaos ${tag} ${n}`, description: 'Chaos run' },
     conversation: { name: `chaos-${tag}-${n}`, participants: [{ type: 'CUSTOMER', addresses: [to] }] },
-    message: { from: { address: '+15550000000', channel: 'SMS' }, to: [to], text: `Chaos message ${n}` },
+    message: {
+      from: { address: '+15550000000', channel: 'SMS' },
+      to: [to],
+      text: `Chaos message ${n}`,
+      // A send of unknown outcome (a worker killed mid-send) is looked for 10 s, then fails
+      // MessageOutcomeUnknown at once instead of waiting for a person's decision.
+      unconfirmed: { lookForMs: 10_000, decideWithinMs: 0 },
+    },
     polling: { initialIntervalMs: 200, maxIntervalMs: 1_000, jitterRatio: 0, operationDeadlineMs: 60_000 },
   };
 }
@@ -290,7 +298,12 @@ async function main(options: Options): Promise<number> {
     let sharedStoreId: string | undefined;
     if (options.count > OWN_STORES) {
       const shared = await startProvisioning(client, chaosInput(tag, 0, undefined), { taskQueue });
-      sharedStoreId = (await beforeDeadline(shared.result(), deadline, 'the shared store')).ids.memoryStoreId;
+      const result = await beforeDeadline(shared.result(), deadline, 'the shared store').catch(
+        (err: unknown) => {
+          throw new Error(`the provisioning of the shared store failed: ${causeChain(err).join(' <- ')}`);
+        },
+      );
+      sharedStoreId = result.ids.memoryStoreId;
     }
     for (const fault of FAULTS) emulator.addFault(fault);
 
