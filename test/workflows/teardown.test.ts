@@ -280,3 +280,27 @@ test('a provisioning still running is refused before anything starts', async () 
     await provisioning.terminate();
   });
 });
+
+test('a failed provisioning is torn down from what its progress query recorded (ids and resources)', async () => {
+  await withRig(bed, {}, async (rig) => {
+    const worker = await rig.newWorker();
+    await worker.runUntil(async () => {
+      const input = provisionInput();
+      input.message.to = [{ address: '+15555550000', channel: 'SMS' }]; // the message FAILS
+      const provisioning = await rig.start(input);
+      await expect(provisioning.result()).rejects.toThrow();
+      expect(rig.emulator.summary()).toMatchObject({ stores: 1, configurations: 1, conversations: 1 });
+
+      const teardown = await teardownProvisioning(bed.env.client, provisioning.workflowId, {
+        taskQueue: rig.taskQueue,
+      });
+      const result = await teardown.result();
+      expect(Object.values(result.resources).map((removal) => removal?.outcome)).toEqual([
+        'deleted',
+        'deleted',
+        'deleted',
+      ]);
+      expect(rig.emulator.summary()).toMatchObject({ stores: 0, configurations: 0, conversations: 0 });
+    });
+  });
+});
