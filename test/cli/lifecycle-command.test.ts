@@ -79,6 +79,23 @@ test('teardown --store-id deletes a store named explicitly', async () => {
   ]);
 });
 
+test('a FAILED delete: exit 1, the chain on stderr and what is left as JSON on stdout', async () => {
+  const { workflowId, result: made } = await provisioned();
+  stack.emulator.addFault({
+    kind: 'operation-fails',
+    match: { method: 'DELETE', path: '^/v2/ControlPlane/Configurations/' },
+    error: { title: 'Deletion failed', detail: 'backend unavailable' },
+    times: 1,
+  });
+  const teardown = runScript(CLI, ['teardown', workflowId], env);
+  expect(await teardown.exited).toBe(1);
+  expect(teardown.stderr()).toContain('[TeardownIncomplete]');
+  const report = lastJsonObject(teardown.stdout()) as Pick<TeardownResult, 'resources'>;
+  expect(report.resources.conversation).toEqual({ id: made.ids.conversationId, outcome: 'deleted' });
+  expect(report.resources.configuration).toMatchObject({ id: made.ids.configurationId, outcome: 'kept' });
+  expect(report.resources.memoryStore).toMatchObject({ id: made.ids.memoryStoreId, outcome: 'kept' });
+});
+
 test.each([
   { args: ['teardown'], message: 'nothing to tear down' },
   { args: ['teardown', 'provision-x', '--store-id', 'mem_store_x'], message: 'not both' },
