@@ -19,11 +19,12 @@
  *   to the runs a worker has in flight, not below: a provisioning sleeps between polls, and a
  *   run evicted meanwhile is replayed at every wake-up, re-evaluating the workflow modules (each
  *   run has its own module instances in the SDK's shared V8 context, zod included). Measured
- *   with `npm run bench`, 1,000 in flight: a cache of 100 completed 35 runs in 5 minutes, and
- *   250 grew the worker past 1.4 GB with replay garbage. The SDK's own default follows the
- *   heap limit (over 2,000 runs on a 4 GB heap), unbounded by what the worker is given, so
- *   1,000 here: one worker's share of in-flight runs. Beyond it, add workers on the task queue
- *   rather than shrinking the cache; 0 turns the cache off.
+ *   with `npm run bench`'s 1,000 in flight on 2 busy cores: a cache of 100 (and a 256 MB heap
+ *   limit) completed 35 runs in 5 minutes; 250 grew past 1.4 GB before they completed; 1,000
+ *   completed all in 9 minutes at a peak of 1.9 GB, about 1.7 MB per cached run. The SDK's own
+ *   default follows the heap limit (over 2,000 runs on a 4 GB heap), so 1,000 here: one
+ *   worker's share of in-flight runs, bounded. Give a worker about 200 MB plus 1.7 MB per run it
+ *   caches, and add workers on the task queue rather than shrinking the cache; 0 turns it off.
  *
  * Fixed slot counts rather than the SDK's resource-based tuner: that tuner is experimental in
  * SDK 1.24 and targets system-wide memory and CPU use, which says little about a worker that
