@@ -6,7 +6,7 @@
  * PostgreSQL refuses to run as root: as root, every command runs as the `postgres` user.
  */
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -44,6 +44,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
       '--encoding=UTF8',
       '--no-instructions',
     ]);
+    rmSync(pwfile);
   }
   const settings = [
     `-c listen_addresses=127.0.0.1`,
