@@ -36,6 +36,8 @@ Usage:
   --conversation-id ID     or name the resources to delete, whoever made them
   --configuration-id ID
   --store-id ID
+  --request-id ID          names the request: the same one again returns the first teardown,
+                           a new one runs anew (e.g. once a kept store's other configurations are gone)
   --no-wait                print the workflow ID once started, do not follow it
   --task-queue NAME        default: $TEMPORAL_TASK_QUEUE, else orchestrator-provisioning
 
@@ -48,6 +50,7 @@ const OPTIONS = {
   'conversation-id': { type: 'string' },
   'configuration-id': { type: 'string' },
   'store-id': { type: 'string' },
+  'request-id': { type: 'string' },
   'no-wait': { type: 'boolean' },
   'task-queue': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -61,7 +64,14 @@ class TeardownUsageError extends Error {
   override readonly name = 'TeardownUsageError';
 }
 
-function parseTeardownArgs(args: string[]): { target: Target; wait: boolean; taskQueue?: string } | 'help' {
+interface TeardownCommand {
+  target: Target;
+  wait: boolean;
+  taskQueue?: string;
+  requestId?: string;
+}
+
+function parseTeardownArgs(args: string[]): TeardownCommand | 'help' {
   let parsed;
   try {
     parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true });
@@ -89,7 +99,12 @@ function parseTeardownArgs(args: string[]): { target: Target; wait: boolean; tas
     positionals.length === 1
       ? { kind: 'provisioning', workflowId: positionals[0]! }
       : { kind: 'ids', ...ids };
-  return { target, wait: !values['no-wait'], taskQueue: values['task-queue'] };
+  return {
+    target,
+    wait: !values['no-wait'],
+    taskQueue: values['task-queue'],
+    requestId: values['request-id'],
+  };
 }
 
 /** Runs `teardown`; resolves with the exit code. */
@@ -109,6 +124,7 @@ export async function runTeardownCommand(args: string[]): Promise<number> {
   const { target, wait } = command;
   const options: TeardownOptions = {
     taskQueue: command.taskQueue ?? (process.env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE),
+    requestId: command.requestId,
   };
   return withTemporal(async (temporal) => {
     let handle: StartedTeardown;

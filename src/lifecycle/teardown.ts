@@ -13,9 +13,9 @@
  * still running is refused: cancel it first (src/lifecycle/cancel.ts).
  *
  * Start is idempotent: the workflow ID comes from the request (`teardown-<provisioning workflow
- * ID>`, or `teardown-ids:` and the IDs), a teardown already running under it is attached to, and
- * one that completed is not run again (its handle and result are returned). A failed one is
- * started afresh, and removes what is left.
+ * ID>`, or `teardown-ids:` and the IDs, then `:<requestId>` when given), a teardown already
+ * running under it is attached to, and one that completed is not run again (its handle and
+ * result are returned). A failed one is started afresh, and removes what is left.
  */
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -46,6 +46,12 @@ export interface TeardownOptions {
   taskQueue?: string;
   /** Polling overrides for the delete operations (as a provisioning's `polling`). */
   polling?: PollingInput;
+  /**
+   * Names the request, as part of the workflow ID: the same request again attaches to (or returns)
+   * the first teardown; a new one runs anew, e.g. after a teardown that kept a store for its
+   * other configurations, once they are gone. @default none: the IDs alone name the request
+   */
+  requestId?: string;
 }
 
 /** Thrown before anything starts when the provisioning cannot be torn down (yet), saying why. */
@@ -113,12 +119,14 @@ export async function teardownResources(
 
 async function startTeardown(
   client: Client,
-  workflowId: string,
+  baseWorkflowId: string,
   input: TeardownInput,
   summary: string,
   options: TeardownOptions,
 ): Promise<StartedTeardown> {
   const validInput = parseTeardownInput(input);
+  const workflowId =
+    options.requestId === undefined ? baseWorkflowId : `${baseWorkflowId}:${options.requestId}`;
   let handle: TeardownHandle;
   try {
     handle = await client.workflow.start<typeof teardownOrchestrator>('teardownOrchestrator', {

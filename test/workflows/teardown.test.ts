@@ -232,20 +232,42 @@ test('a given store is kept, with the reason; named explicitly, it is deleted', 
   expect(summary.stores).toBe(0);
 });
 
-test('a store that still holds a configuration this teardown did not remove is kept, naming it', async () => {
+test('a store that still holds a configuration this teardown did not remove is kept, naming it; a new request removes it later', async () => {
   let other = '';
+  let sameRequest: TeardownResult | undefined;
+  let newRequest: TeardownResult | undefined;
   const { provisioned, outcome, summary } = await provisionThenTearDown(
     {},
     provisionInput(),
     async (rig, made) => {
       other = await createConfigurationDirectly(rig, made.ids.memoryStoreId, 'someone else');
     },
+    async (rig, teardown) => {
+      expect(rig.emulator.summary()).toMatchObject({ stores: 1, configurations: 1, conversations: 0 });
+      await deleteDirectly(rig.api, 'configuration', other);
+      const options = { taskQueue: rig.taskQueue };
+      const provisioningId = teardown.workflowId.slice('teardown-'.length);
+      // The same request returns the completed teardown; one with its own requestId runs anew.
+      sameRequest = await (await teardownProvisioning(bed.env.client, provisioningId, options)).result();
+      const retry = await teardownProvisioning(bed.env.client, provisioningId, {
+        ...options,
+        requestId: 'retry',
+      });
+      expect(retry.workflowId).toBe(`${teardown.workflowId}:retry`);
+      newRequest = await retry.result();
+    },
   );
   const result = tornDown(outcome);
   expect(result.resources.configuration).toEqual({ id: provisioned.ids.configurationId, outcome: 'deleted' });
   expect(result.resources.memoryStore).toMatchObject({ outcome: 'kept' });
   expect(result.resources.memoryStore).toHaveProperty('reason', expect.stringContaining(other));
-  expect(summary).toMatchObject({ stores: 1, configurations: 1, conversations: 0 });
+  expect(sameRequest?.resources).toEqual(result.resources);
+  expect(newRequest?.resources).toEqual({
+    conversation: { id: provisioned.ids.conversationId, outcome: 'already-gone' },
+    configuration: { id: provisioned.ids.configurationId, outcome: 'already-gone' },
+    memoryStore: { id: provisioned.ids.memoryStoreId, outcome: 'deleted' },
+  });
+  expect(summary).toMatchObject({ stores: 0, configurations: 0, conversations: 0 });
 });
 
 test('a configuration with a conversation left in it: the API refuses (409) and it is kept with the API reason', async () => {
