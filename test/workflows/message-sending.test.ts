@@ -8,6 +8,7 @@ import { Context } from '@temporalio/activity';
 import { OrchestratorClient, type OrchestratorApi } from '../../src/api';
 import { progressQuery, StuckOperationId } from '../../src/workflows/definitions';
 import { maxPollsBeforeDeadline, resolvePollingPolicy } from '../../src/workflows/polling-policy';
+import type { ProvisionInput } from '../../src/workflows/provision-input';
 import {
   applicationFailureOf,
   currentDetailsOf,
@@ -21,6 +22,11 @@ import {
 } from './support';
 
 const bed = useTestBed();
+
+function inputLookingFor(unconfirmed: NonNullable<ProvisionInput['message']['unconfirmed']>): ProvisionInput {
+  const input = provisionInput();
+  return { ...input, message: { ...input.message, unconfirmed } };
+}
 
 const SEND = 'POST /v2/Conversations/{conversationId}/Actions';
 const ACTIONS_POST = { method: 'POST', path: '/Actions$' };
@@ -41,7 +47,8 @@ test('a worker that dies right after its send reached the server: the message is
           return Context.current().cancelled;
         }),
     },
-    provisionInput(),
+    // Looks for the message longer than the Action stays PENDING (the default is 2 minutes).
+    inputLookingFor({ lookForMs: 5 * 60_000 }),
   );
   const result = succeeded(outcome);
 
