@@ -7,7 +7,12 @@ import { startProvisioning, type ProvisioningHandle } from '../client';
 import { dataConverterFromEnv } from '../codec/data-converter';
 import { EncryptionConfigError } from '../codec/key-ring';
 import { connectToTemporal, temporalTargetFromEnv, type TemporalConnection } from '../temporal/connection';
-import { DEFAULT_TASK_QUEUE, type ProvisionProgress, type ProvisionResult } from '../workflows/definitions';
+import {
+  DEFAULT_TASK_QUEUE,
+  PROVISION_STEPS,
+  type ProvisionProgress,
+  type ProvisionResult,
+} from '../workflows/definitions';
 import {
   InvalidProvisionInputError,
   parseProvisionInput,
@@ -17,13 +22,13 @@ import { EXIT } from './exit-codes';
 import { describeFailureChain } from './failure';
 import { runResolveCommand } from './resolve-command';
 import { runUpdateCommand } from './update-command';
+import { runCancelCommand } from './cancel-command';
+import { runTeardownCommand } from './teardown-command';
 import { followProvisioning, tryGetProgress } from './follow';
 import {
   PROVISION_USAGE,
   UsageError,
   flagFor,
-import { runCancelCommand } from './cancel-command';
-import { runTeardownCommand } from './teardown-command';
   parseProvisionArgs,
   type ProvisionCommand,
 } from './provision-args';
@@ -83,13 +88,13 @@ export async function runProvisionCommand(argv: string[]): Promise<number> {
 const VERBS: Readonly<Record<string, (args: string[]) => Promise<number>>> = {
   resolve: runResolveCommand,
   update: runUpdateCommand,
+  teardown: runTeardownCommand,
+  cancel: runCancelCommand,
 };
 
 /** Connects to Temporal (with the data converter the worker uses), runs `run`, and closes the connection. */
 export async function withTemporal(run: (temporal: TemporalConnection) => Promise<number>): Promise<number> {
   // Encrypted whenever ORCHESTRATOR_ENCRYPTION_* keys are set, as the worker is (src/codec).
-  teardown: runTeardownCommand,
-  cancel: runCancelCommand,
   let dataConverter;
   try {
     dataConverter = dataConverterFromEnv();
@@ -161,5 +166,12 @@ async function showStatus({ client, namespace }: TemporalConnection, workflowId:
 }
 
 function progressOfResult(result: ProvisionResult): ProvisionProgress {
-  return { step: 'completed', ids: result.ids, steps: result.steps };
+  return {
+    operation: 'provision',
+    plan: PROVISION_STEPS,
+    step: 'completed',
+    ids: result.ids,
+    steps: result.steps,
+    resources: result.origins,
+  };
 }

@@ -9,6 +9,7 @@
  */
 import { uuid4 } from '@temporalio/workflow';
 import { PROVISION_STEPS, type ProvisionResult, type StepReport, type WorkingStep } from './definitions';
+import { MessageDecisionGate } from './message-decision';
 import { sendFirstMessage } from './message-steps';
 import { resolvePollingPolicy } from './polling-policy';
 import { parseProvisionInput, type ProvisionInput } from './provision-input';
@@ -28,6 +29,7 @@ export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<P
     },
     resolvePollingPolicy(input.polling),
   );
+  const decisions = new MessageDecisionGate();
   // Drawn once and recorded in history: every retry of the create activity sends the same key.
   const configurationIdempotencyKey = uuid4();
 
@@ -44,7 +46,7 @@ export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<P
       compensations,
     );
     const conversation = await provisionConversation(input.conversation, configuration, run, compensations);
-    const message = await sendFirstMessage(input.message, conversation, run);
+    const message = await sendFirstMessage(input.message, conversation, run, decisions);
     return { store, configuration, conversation, message };
   };
 
