@@ -8,15 +8,8 @@
  * `orchestrator-temporal/workflows`, `orchestrator-temporal/api` (the HTTP client) and
  * `orchestrator-temporal/emulator` (the Orchestrator emulator, to test against).
  */
-export {
-  awaitProvisioning,
-  getProgress,
-  ProvisioningConflictError,
-  startProvisioning,
-  type ProvisioningHandle,
-  type StartedProvisioning,
-  type StartProvisioningOptions,
-} from './client';
+// Every entry point of the library: provisioning, and the lifecycle's update, teardown and cancel.
+export * from './client';
 export {
   DEFAULT_TASK_QUEUE,
   OrchestratorConfigurationId,
@@ -26,6 +19,10 @@ export {
   ProvisioningStep,
   SEARCH_ATTRIBUTE_KEYS,
   StuckOperationId,
+  AwaitingDecision,
+  LifecycleOperation,
+  resolveMessageOutcomeUpdate,
+  type MessageDecision,
   type ConfigurationIdSource,
   type ProvisionIds,
   type ProvisionProgress,
@@ -41,11 +38,6 @@ export {
   type ProvisionInput,
 } from './workflows/provision-input';
 export {
-  updateConfiguration,
-  type ConfigurationUpdateHandle,
-  type UpdateConfigurationOptions,
-} from './lifecycle/update';
-export {
   configurationUpdatesWorkflowId,
   UPDATE_STEPS,
   type ConfigurationUpdateResult,
@@ -53,20 +45,6 @@ export {
   type UpdateStatus,
 } from './workflows/definitions';
 export { InvalidUpdateRequestError, type UpdateRequest } from './workflows/update-input';
-export {
-  cancelProvisioning,
-  ProvisioningNotFoundError,
-  type CancelledProvisioning,
-} from './lifecycle/cancel';
-export {
-  teardownProvisioning,
-  teardownResources,
-  TeardownRefusedError,
-  type ExplicitResources,
-  type StartedTeardown,
-  type TeardownHandle,
-  type TeardownOptions,
-} from './lifecycle/teardown';
 export {
   TEARDOWN_STEPS,
   type ResourceRemoval,

@@ -3,7 +3,7 @@
  * goes: the `progress` query every few hundred milliseconds, drawn by a `ProgressView`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import type { ProvisioningHandle } from '../client';
 import {
@@ -18,17 +18,23 @@ export const PROGRESS_POLL_INTERVAL_MS = 400;
 /** A query waits for a worker; a slow answer is skipped rather than freezing the display. */
 const QUERY_DEADLINE_MS = 3_000;
 
-/** The progress, or undefined when it cannot be read right now (first workflow task pending, no worker). */
-export async function tryGetProgress<P extends RunProgress<string, object, object> = ProvisionProgress>(
-  handle: WorkflowHandle,
-): Promise<P | undefined> {
+/** `read()`, or undefined when it cannot be answered right now (first workflow task pending, no worker). */
+export async function tryQuery<T>(
+  client: Pick<Client, 'withDeadline'>,
+  read: () => Promise<T>,
+): Promise<T | undefined> {
   try {
-    return await handle.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-      handle.query<P>(progressQuery.name),
-    );
+    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, read);
   } catch {
     return undefined;
   }
+}
+
+/** The progress, or undefined when it cannot be read right now. */
+export async function tryGetProgress<P extends RunProgress<string, object, object> = ProvisionProgress>(
+  handle: WorkflowHandle,
+): Promise<P | undefined> {
+  return tryQuery(handle.client, () => handle.query<P>(progressQuery.name));
 }
 
 /**
@@ -49,21 +55,35 @@ export async function followRun<W extends Workflow>(
   view: ProgressView,
   intervalMs = PROGRESS_POLL_INTERVAL_MS,
 ): Promise<WorkflowResultType<W>> {
+  return follow(
+    handle.result(),
+    async () => {
+      const progress = await tryGetProgress(handle);
+      if (progress) view.update(progress);
+    },
+    intervalMs,
+  );
+}
+
+/**
+ * Calls `show` every `intervalMs` until `outcome` settles, and once more after; resolves or
+ * rejects as `outcome` does.
+ */
+export async function follow<T>(
+  outcome: Promise<T>,
+  show: () => Promise<void>,
+  intervalMs = PROGRESS_POLL_INTERVAL_MS,
+): Promise<T> {
   let settled = false;
-  const outcome = handle.result().finally(() => {
-    settled = true;
-  });
   // Observed here so a failure is not reported as unhandled while the loop still runs.
   const settledSignal = outcome.then(
-    () => undefined,
-    () => undefined,
+    () => (settled = true),
+    () => (settled = true),
   );
   while (!settled) {
-    const progress = await tryGetProgress(handle);
-    if (progress) view.update(progress);
+    await show();
     await Promise.race([sleep(intervalMs), settledSignal]);
   }
-  const final = await tryGetProgress(handle);
-  if (final) view.update(final);
+  await show();
   return outcome;
 }

@@ -4,19 +4,18 @@
  * the update to its end: queued behind others of the same configuration, then its steps.
  */
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { updateConfiguration, type ConfigurationUpdateHandle } from '../lifecycle/update';
 import type { TemporalConnection } from '../temporal/connection';
-import { DEFAULT_TASK_QUEUE, type UpdateStatus } from '../workflows/definitions';
+import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
 import {
   InvalidUpdateRequestError,
   parseUpdateRequest,
   type ParsedUpdateRequest,
 } from '../workflows/update-input';
 import { EXIT } from './exit-codes';
-import { PROGRESS_POLL_INTERVAL_MS } from './follow';
+import { follow, tryQuery } from './follow';
 import { withTemporal } from './provision-command';
 import { progressViewFor, type ProgressView } from './progress-view';
 import { webUiBaseUrl, webUiLink } from './web-ui';
@@ -178,46 +177,18 @@ function announce({ namespace }: TemporalConnection, handle: ConfigurationUpdate
   if (link) console.error(`Web UI: ${link}`);
 }
 
-/** A status query waits for a worker; a slow answer is skipped rather than freezing the display. */
-const QUERY_DEADLINE_MS = 3_000;
-
-async function tryGetStatus(
-  client: Client,
-  handle: ConfigurationUpdateHandle,
-): Promise<UpdateStatus | undefined> {
-  try {
-    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.status());
-  } catch {
-    return undefined;
-  }
-}
-
 /** Shows the update's place in the queue, then its steps, until it ends; resolves with its result. */
 async function followUpdate(
   client: Client,
   handle: ConfigurationUpdateHandle,
   view: ProgressView,
 ): Promise<Awaited<ReturnType<ConfigurationUpdateHandle['result']>>> {
-  let settled = false;
-  const outcome = handle.result().finally(() => {
-    settled = true;
-  });
-  // Observed here so a failure is not reported as unhandled while the loop still runs.
-  const settledSignal = outcome.then(
-    () => undefined,
-    () => undefined,
-  );
   let queuedAhead: number | undefined;
-  const show = (status: UpdateStatus | undefined) => {
+  return follow(handle.result(), async () => {
+    const status = await tryQuery(client, () => handle.status());
     if (status?.state === 'queued' && status.ahead !== queuedAhead) {
       queuedAhead = status.ahead;
       console.error(`  queued behind ${status.ahead} other update(s) of this configuration`);
     } else if (status && 'progress' in status) view.update(status.progress);
-  };
-  while (!settled) {
-    show(await tryGetStatus(client, handle));
-    await Promise.race([sleep(PROGRESS_POLL_INTERVAL_MS), settledSignal]);
-  }
-  show(await tryGetStatus(client, handle));
-  return outcome;
+  });
 }
