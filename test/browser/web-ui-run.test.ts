@@ -7,7 +7,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { provisioningSummary, startProvisioning, type StartedProvisioning } from '../../src/client';
+import {
+  getProgress,
+  provisioningSummary,
+  startProvisioning,
+  type StartedProvisioning,
+} from '../../src/client';
 import { startCodecServer, type RunningCodecServer } from '../../src/codec/codec-server';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { e2eInput } from '../e2e/support';
@@ -19,7 +24,7 @@ const SCREENSHOTS = join(__dirname, '..', '..', 'artifacts', 'web-ui');
 const ring = randomRing();
 const input = {
   ...e2eInput(),
-  polling: { initialIntervalMs: 500, maxIntervalMs: 1_000, operationDeadlineMs: 5 * 60_000 },
+  polling: { initialIntervalMs: 1_000, maxIntervalMs: 5_000, operationDeadlineMs: 5 * 60_000 },
 };
 
 let uiPort: number;
@@ -47,6 +52,16 @@ beforeAll(async () => {
     match: { method: 'POST', path: '/Configurations$' },
   });
   run = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  // The UI reads the current details once per page load: open the pages once the run waits
+  // for its configuration, after its first poll (so that wait's timer is in the timeline).
+  for (let tries = 0; ; tries += 1) {
+    const progress = await getProgress(run).catch(() => undefined);
+    if (progress?.step === 'await-configuration' && (progress.steps['await-configuration']?.polls ?? 0) >= 1)
+      break;
+    if (tries > 300)
+      throw new Error(`the run never reached its first configuration poll: ${JSON.stringify(progress)}`);
+    await delay(100);
+  }
 }, 90_000);
 
 afterAll(async () => {
@@ -67,6 +82,8 @@ async function open(
   await page.goto(
     `http://localhost:${uiPort}/namespaces/default/workflows/${run.workflowId}/${run.firstExecutionRunId}/history`,
   );
+  // The tabs answer clicks once the page has loaded the run's history.
+  await page.getByText('Workflow Task Completed').first().waitFor();
   await page.getByText(tab, { exact: true }).first().click();
   return {
     page,
