@@ -4,8 +4,10 @@
  * library (`resolveMessageOutcome`), the CLI (`npm run provision -- resolve ID --resend|--skip`)
  * or any Temporal client.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, log, setHandler } from '@temporalio/workflow';
 import { resolveMessageOutcomeUpdate, type MessageDecision } from './definitions';
+import { formatDuration } from './format';
+import type { StepRunner } from './step-runner';
 
 const DECISIONS: readonly MessageDecision[] = ['resend', 'skip'];
 
@@ -37,8 +39,37 @@ export class MessageDecisionGate {
     );
   }
 
-  /** The decision, waiting at most `withinMs` (undefined: no limit); undefined if none came in time. */
-  async decide(withinMs: number | undefined): Promise<MessageDecision | undefined> {
+  /**
+   * Parks the run, flagged (`AwaitingDecision = message-outcome`, current details saying what is
+   * unknown and what each choice means), until a person decides or `withinMs` passes (undefined:
+   * no limit; 0: fails at once). Undefined if no decision came.
+   */
+  async ask(
+    unknown: string,
+    conversationId: string,
+    run: StepRunner<string>,
+    withinMs: number | undefined,
+  ): Promise<MessageDecision | undefined> {
+    if (withinMs === 0) return undefined;
+    run.awaitingDecision({
+      kind: 'message-outcome',
+      explanation:
+        `${unknown}. Check conversation \`${conversationId}\`, then decide: **resend** sends it again ` +
+        '(the customer may receive it twice) or **skip** completes the provisioning without it (the ' +
+        'customer may have received nothing): `npm run provision -- resolve <workflow ID> --resend|--skip`' +
+        (withinMs === undefined ? '.' : `, within ${formatDuration(withinMs)}; then the run fails.`),
+    });
+    log.warn(
+      `Waiting for a decision about the first message in conversation ${conversationId}: resend or skip`,
+    );
+    try {
+      return await this.decide(withinMs);
+    } finally {
+      run.awaitingDecision(undefined);
+    }
+  }
+
+  private async decide(withinMs: number | undefined): Promise<MessageDecision | undefined> {
     this.waiting = true;
     this.decision = undefined;
     try {

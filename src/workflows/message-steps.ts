@@ -37,7 +37,7 @@ import {
 import type { ApiFailureDetails, MessageAccepted } from '../activities';
 import type { SendMessageRequest } from '../api/types';
 import { activities } from './activity-calls';
-import type { MessageDecision, ResourceOrigins, WorkingStep } from './definitions';
+import type { ResourceOrigins, WorkingStep } from './definitions';
 import { FailureType } from './failure-types';
 import { formatDuration } from './format';
 import { mayHoldEarlierWork, type Obtained } from './obtained';
@@ -275,7 +275,7 @@ async function findUnconfirmedMessage(
     if (!(error instanceof ApplicationFailure && error.type === FailureType.OperationDeadlineExceeded))
       throw error;
     const unknown = `the first message in conversation ${conversationId} may or may not have been delivered: its send failed ambiguously (${describeFailure(sendError)}) and it was not listed within ${formatDuration(lookForMs)}`;
-    switch (await askForDecision(unknown, conversationId, run, unconfirmed)) {
+    switch (await unconfirmed.decisions.ask(unknown, conversationId, run, unconfirmed.decideWithinMs)) {
       case 'resend':
         log.warn(`Sending the first message in conversation ${conversationId} again, as decided`);
         return sendOrFindMessage(request, conversationId, run, unconfirmed);
@@ -294,37 +294,6 @@ async function findUnconfirmedMessage(
           cause: error,
         });
     }
-  }
-}
-
-/**
- * Parks the run, flagged (`AwaitingDecision = message-outcome`, current details saying what is
- * unknown and what each choice means), until a person decides or `decideWithinMs` passes.
- */
-async function askForDecision(
-  unknown: string,
-  conversationId: string,
-  run: Run,
-  { decideWithinMs, decisions }: Unconfirmed,
-): Promise<MessageDecision | undefined> {
-  if (decideWithinMs === 0) return undefined;
-  run.awaitingDecision({
-    kind: 'message-outcome',
-    explanation:
-      `${unknown}. Check conversation \`${conversationId}\`, then decide: **resend** sends it again ` +
-      '(the customer may receive it twice) or **skip** completes the provisioning without it (the ' +
-      'customer may have received nothing): `npm run provision -- resolve <workflow ID> --resend|--skip`' +
-      (decideWithinMs === undefined
-        ? '.'
-        : `, within ${formatDuration(decideWithinMs)}; then the run fails.`),
-  });
-  log.warn(
-    `Waiting for a decision about the first message in conversation ${conversationId}: resend or skip`,
-  );
-  try {
-    return await decisions.decide(decideWithinMs);
-  } finally {
-    run.awaitingDecision(undefined);
   }
 }
 
