@@ -11,6 +11,7 @@
  *
  * Exits 1 when the target is missed or a provisioning fails.
  */
+import { benchInputs } from './provision/bench-inputs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
@@ -50,21 +51,12 @@ const HTTP_LATENCY_MS = positiveInteger('http-latency-ms');
 const WINDOW_MS = positiveInteger('window-s') * 1000;
 
 const runTag = randomUUID().slice(0, 6);
-let sequence = 0;
+const nextInput = benchInputs('cluster-bench');
 
-/** A happy-path input with names unique in this run, on `storeId` when given. */
+/** A happy-path input on `storeId`, polling fast enough that the slots, not the waits, set the pace. */
 function benchInput(storeId?: string): ProvisionInput {
-  const n = (sequence += 1);
-  const to = { address: `+1555${String(n).padStart(7, '0')}`, channel: 'SMS' as const };
   return {
-    provisioningId: `cluster-bench-${runTag}-${n}`,
-    memoryStore: storeId ? { existingStoreId: storeId } : { displayName: `cluster-bench-${runTag}-${n}` },
-    configuration: { displayName: `cluster bench ${runTag} ${n}`, description: 'Cluster benchmark' },
-    conversation: {
-      name: `cluster-bench-${runTag}-${n}`,
-      participants: [{ type: 'CUSTOMER', addresses: [to] }],
-    },
-    message: { from: { address: '+15550000000', channel: 'SMS' }, to: [to], text: 'Benchmark message' },
+    ...nextInput(storeId),
     polling: { initialIntervalMs: 200, maxIntervalMs: 500, jitterRatio: 0, operationDeadlineMs: 120_000 },
   };
 }

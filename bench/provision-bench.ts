@@ -18,6 +18,8 @@
  * --in-flight N (phase 5, default 1000), --only latency,throughput,start-up,in-flight (phases
  * 1-2, 3, 4, 5; default all). Exits 1 when a target is missed.
  */
+import { benchInputs } from './provision/bench-inputs';
+import type { ProvisionInput } from '../src/workflows/provision-input';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -31,7 +33,6 @@ import { DEFAULT_EMULATOR_CREDENTIALS } from '../src/emulator';
 import { resolveTemporalBinary } from '../src/toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS, type ProvisionResult } from '../src/workflows/definitions';
 import { DEFAULT_POLLING_POLICY, maxPollsBeforeDeadline } from '../src/workflows/polling-policy';
-import type { ProvisionInput } from '../src/workflows/provision-input';
 import { fixedDelay, policyDelay, provisionPlain } from './provision/plain-provisioning';
 import {
   cpuSecondsOf,
@@ -62,20 +63,7 @@ const IN_FLIGHT_POLLING = { initialIntervalMs: 20_000, maxIntervalMs: 30_000 };
 const STARTS_AT_ONCE = 50;
 
 const runTag = randomUUID().slice(0, 6);
-let sequence = 0;
-
-/** A happy-path input with names unique in this run; `storeId` makes it use an existing store. */
-function benchInput(storeId?: string): ProvisionInput {
-  const n = (sequence += 1);
-  const to = { address: `+1555${String(n).padStart(7, '0')}`, channel: 'SMS' as const };
-  return {
-    provisioningId: `bench-${runTag}-${n}`,
-    memoryStore: storeId ? { existingStoreId: storeId } : { displayName: `bench-${runTag}-${n}` },
-    configuration: { displayName: `bench ${runTag} ${n}`, description: 'Benchmark configuration' },
-    conversation: { name: `bench-${runTag}-${n}`, participants: [{ type: 'CUSTOMER', addresses: [to] }] },
-    message: { from: { address: '+15550000000', channel: 'SMS' }, to: [to], text: 'Benchmark message' },
-  };
-}
+const benchInput = benchInputs('bench');
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
