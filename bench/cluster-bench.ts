@@ -160,15 +160,7 @@ async function main(): Promise<number> {
   }
 }
 
-const ignore = () => undefined;
-const quietLogger = {
-  trace: ignore,
-  debug: ignore,
-  info: ignore,
-  warn: ignore,
-  error: console.error,
-  log: ignore,
-};
+const quietLogger = new DefaultLogger('ERROR');
 
 main().then(
   (code) => process.exit(code),

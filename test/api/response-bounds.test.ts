@@ -13,6 +13,7 @@ import {
   ServiceUnavailableError,
   type OrchestratorClientOptions,
 } from '../../src/api';
+import { failureOf } from './support/emulator';
 import { sendJson, startScriptedServer, type ScriptedServer } from './support/scripted-server';
 
 const STORE_ID = 'mem_store_01kpttrksqe08rhv122gzq52ax';
@@ -38,15 +39,6 @@ function clientFor(options: Partial<OrchestratorClientOptions> = {}): Orchestrat
     memoryBaseUrl: server.url,
     ...options,
   });
-}
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /**
@@ -96,7 +88,7 @@ describe('response size', () => {
     try {
       const body = { id: STORE_ID, displayName: 'x'.repeat(5_000), status: 'ACTIVE' };
       server.handle((_request, response) => sendJson(response, 200, body));
-      const error = await caught(small.memory.getStore(STORE_ID));
+      const error = await failureOf(small.memory.getStore(STORE_ID));
       expect(error).toBeInstanceOf(ResponseTooLargeError);
       expect(error).toMatchObject({ status: 200, retrySafety: 'never', method: 'GET' });
       expect(error.message).toBe(
@@ -118,7 +110,7 @@ describe('response size', () => {
     const small = clientFor({ maxResponseBytes: 64 * 1024 });
     try {
       const sent = serveEndlessBody(202, 100 * MiB, '{"statusUrl":"');
-      const error = await caught(small.memory.createStore({ displayName: 'support' }));
+      const error = await failureOf(small.memory.createStore({ displayName: 'support' }));
       expect(error).toBeInstanceOf(ResponseTooLargeError);
       expect(error).toMatchObject({ status: 202, retrySafety: 'if-idempotent', method: 'POST' });
       expect(error.message).toContain('returned a body of more than the 65536-byte limit');
@@ -132,7 +124,7 @@ describe('response size', () => {
   it('refuses a 200 MB body at the default 1 MiB cap, and holds no memory after', async () => {
     const before = memoryAfterGc();
     const sent = serveEndlessBody(200, 200 * MiB);
-    const error = await caught(client.memory.getStore(STORE_ID));
+    const error = await failureOf(client.memory.getStore(STORE_ID));
     expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect(error.message).toContain('more than the 1048576-byte limit');
     expect(await sent).toBeLessThan(16 * MiB);
@@ -147,7 +139,7 @@ describe('response size', () => {
       const timer = setInterval(() => response.write(' '), 20);
       response.on('close', () => clearInterval(timer));
     });
-    const error = await caught(client.memory.getStore(STORE_ID, { timeoutMs: 300 }));
+    const error = await failureOf(client.memory.getStore(STORE_ID, { timeoutMs: 300 }));
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect(error.message).toBe(`GET /v1/ControlPlane/Stores/${STORE_ID} failed: no response within 300 ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -200,7 +192,7 @@ describe('error bodies', () => {
       response.writeHead(400, { 'content-type': 'application/json', 'content-length': huge.length });
       sent = streamBody(response, Buffer.from(huge), huge.length);
     });
-    const error = await caught(client.memory.createStore({ displayName: 'support' }));
+    const error = await failureOf(client.memory.createStore({ displayName: 'support' }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ status: 400, retrySafety: 'never' });
     expect(error.message).toMatch(
@@ -217,7 +209,7 @@ describe('error bodies', () => {
       const timer = setInterval(() => response.write('x'), 20);
       response.on('close', () => clearInterval(timer));
     });
-    const error = await caught(client.memory.createStore({ displayName: 'support' }, { timeoutMs: 300 }));
+    const error = await failureOf(client.memory.createStore({ displayName: 'support' }, { timeoutMs: 300 }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ status: 400, retrySafety: 'never' });
     expect(error.message).toMatch(
@@ -231,7 +223,7 @@ describe('error bodies', () => {
       server.handle((_request, response) =>
         sendJson(response, 503, { code: 20503, message: 'y'.repeat(50_000) }, { 'retry-after': '7' }),
       );
-      const error = await caught(small.memory.getStore(STORE_ID));
+      const error = await failureOf(small.memory.getStore(STORE_ID));
       expect(error).toBeInstanceOf(ServiceUnavailableError);
       expect(error).toMatchObject({ retrySafety: 'after-delay', retryAfterMs: 7_000 });
     } finally {
@@ -247,7 +239,7 @@ describe('error bodies', () => {
         more_info: `https://www.twilio.com/docs/errors/20001?${'q'.repeat(5_000)}`,
       }),
     );
-    const error = await caught(client.memory.createStore({ displayName: 'support' }));
+    const error = await failureOf(client.memory.createStore({ displayName: 'support' }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ code: 20001, retrySafety: 'never' });
     expect(error.message).toBe(

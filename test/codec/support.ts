@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
 import { OrchestratorClient } from '../../src/api';
 import { encryptedDataConverter, FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
 import { keyRing, type KeyRing } from '../../src/codec/key-ring';
@@ -46,15 +46,7 @@ export interface EncryptedStackOptions {
   dbFile?: string;
 }
 
-const quiet = () => undefined;
-const quietBundlerLogger = {
-  trace: quiet,
-  debug: quiet,
-  info: quiet,
-  warn: quiet,
-  error: console.error,
-  log: quiet,
-};
+const quietBundlerLogger = new DefaultLogger('ERROR');
 
 export async function startEncryptedStack({
   ring,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
 import { OrchestratorClient } from '../../src/api';
 import { startEmulator, type EmulatorCredentials, type RunningEmulator } from '../../src/emulator';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
@@ -28,15 +28,7 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-const ignore = () => undefined;
-const quietBundlerLogger = {
-  trace: ignore,
-  debug: ignore,
-  info: ignore,
-  warn: ignore,
-  error: console.error,
-  log: ignore,
-};
+const quietBundlerLogger = new DefaultLogger('ERROR');
 
 /**
  * Operations settle in 300 ms and actions in 200 ms, with no Retry-After: a provisioning takes
