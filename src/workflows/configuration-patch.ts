@@ -10,8 +10,8 @@ import type { z } from 'zod';
 import type { ConfigurationRequest } from '../api/types';
 import type { configurationPatchSchema } from './provision-input';
 
-/** The fields a patch may set, each with its documented rules (`configurationPatchSchema`). */
-export type ConfigurationPatch = z.output<typeof configurationPatchSchema>;
+/** The fields a patch may set, each with its documented rules (`configurationPatchSchema()`). */
+export type ConfigurationPatch = z.output<ReturnType<typeof configurationPatchSchema>>;
 export type ConfigurationField = keyof ConfigurationPatch;
 
 /** A configuration as read for an update: its ID, the version to send back, and its mutable fields. */

@@ -41,6 +41,8 @@ export const STORE_DISPLAY_NAME_PATTERN = /^[a-zA-Z0-9-]+$/;
 export const CONFIGURATION_DISPLAY_NAME_PATTERN = /^[a-zA-Z0-9-_ ]+$/;
 export const MEMORY_STORE_ID_PATTERN = /^mem_(store|service)_[0-7][0-9a-z]{25}$/;
 export const CONVERSATION_ID_PATTERN = /^conv_conversation_[0-9a-z]+$/;
+/** `conv_configuration_...`; some of the API's examples spell it `cfg_configuration_...`. */
+export const CONFIGURATION_ID_PATTERN = /^(conv|cfg)_configuration_[0-9a-z]+$/;
 export const V1_SERVICE_ID_PATTERN = /^IS[0-9a-f]{32}$/;
 
 /** Temporal refuses a workflow ID longer than this many UTF-8 bytes. */

@@ -5,6 +5,10 @@
  * Deterministic and free of I/O: the workflow bundle imports this file. Rules mirror the
  * API's (see ../shared/reference/api-notes.md), so bad input is refused with a message naming
  * the field and the rule instead of surfacing as a 400 halfway through a provisioning.
+ *
+ * No schema object is exported, only functions that build one: a worker loads the workflow
+ * modules once and shares them between runs (../workflow-bundle-options.ts), freezing what they export,
+ * and zod writes to a schema as it parses, so a frozen schema cannot parse.
  */
 import { z } from 'zod';
 import { provisioningWorkflowId } from './definitions';
@@ -39,6 +43,15 @@ import {
   utf8ByteLength,
 } from './input-rules';
 import { maxPollsBeforeDeadline, resolvePollingPolicy } from './polling-policy';
+
+/**
+ * A copy of a pattern, for `.regex()`: zod resets the pattern's `lastIndex` before each test, and
+ * the patterns ./input-rules exports are frozen in a worker, like everything a preloaded module
+ * exports (../workflow-bundle-options.ts).
+ */
+export function unfrozen(pattern: RegExp): RegExp {
+  return new RegExp(pattern);
+}
 
 /** Applied by the workflow when the input names no grouping. */
 export const DEFAULT_CONVERSATION_GROUPING = 'GROUP_BY_PARTICIPANT_ADDRESSES' as const;
@@ -82,7 +95,7 @@ function safeRecord<T extends z.ZodType>(record: T) {
 const newStore = z.strictObject({
   displayName: z
     .string()
-    .regex(STORE_DISPLAY_NAME_PATTERN, 'must match ^[a-zA-Z0-9-]+$ (letters, digits, dashes)')
+    .regex(unfrozen(STORE_DISPLAY_NAME_PATTERN), 'must match ^[a-zA-Z0-9-]+$ (letters, digits, dashes)')
     .max(
       STORE_DISPLAY_NAME_MAX_LENGTH,
       `must be at most ${STORE_DISPLAY_NAME_MAX_LENGTH} characters (the workflow ID holds it)`,
@@ -94,7 +107,7 @@ const newStore = z.strictObject({
 const existingStore = z.strictObject({
   existingStoreId: z
     .string()
-    .regex(MEMORY_STORE_ID_PATTERN, 'must be a memory store ID (mem_store_ + 26 characters)'),
+    .regex(unfrozen(MEMORY_STORE_ID_PATTERN), 'must be a memory store ID (mem_store_ + 26 characters)'),
 });
 
 /** Capture rules are checked per channel: their addresses are the channel's, or `*`. */
@@ -136,45 +149,51 @@ const channelSettings = safeRecord(
 
 /**
  * The fields of a configuration as the API documents them (create and full replace). Other
- * inputs build on it: `configurationFieldsSchema.partial()` for a patch.
+ * inputs build on it: `configurationPatchSchema()` for a patch.
  */
-export const configurationFieldsSchema = z.strictObject({
-  displayName: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(
-      CONFIGURATION_DISPLAY_NAME_MAX_LENGTH,
-      `must be at most ${CONFIGURATION_DISPLAY_NAME_MAX_LENGTH} characters`,
-    )
-    .regex(
-      CONFIGURATION_DISPLAY_NAME_PATTERN,
-      'must match ^[a-zA-Z0-9-_ ]+$ (letters, digits, dash, underscore, space)',
-    )
-    .refine((name) => name.trim() !== '', 'must not be only spaces'),
-  description: visibleText,
-  conversationGroupingType: exactly(GROUPING_TYPES).optional(),
-  channelSettings: channelSettings.optional(),
-  statusCallbacks: z
-    .array(
-      z.strictObject({ url: z.url({ protocol: /^https?$/ }), method: exactly(READABLE_CALLBACK_METHODS) }),
-    )
-    .max(MAX_STATUS_CALLBACKS, `at most ${MAX_STATUS_CALLBACKS} status callbacks on create`)
-    .optional(),
-  intelligenceConfigurationIds: z
-    .array(visibleText)
-    .max(
-      MAX_INTELLIGENCE_CONFIGURATION_IDS,
-      `at most ${MAX_INTELLIGENCE_CONFIGURATION_IDS} intelligence configurations`,
-    )
-    .optional(),
-  memoryExtractionEnabled: z.boolean().optional(),
-  conversationsV1Bridge: z
-    .strictObject({ serviceId: z.string().regex(V1_SERVICE_ID_PATTERN, 'must match ^IS[0-9a-f]{32}$') })
-    .optional(),
-});
+export function configurationFieldsSchema() {
+  return z.strictObject({
+    displayName: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(
+        CONFIGURATION_DISPLAY_NAME_MAX_LENGTH,
+        `must be at most ${CONFIGURATION_DISPLAY_NAME_MAX_LENGTH} characters`,
+      )
+      .regex(
+        unfrozen(CONFIGURATION_DISPLAY_NAME_PATTERN),
+        'must match ^[a-zA-Z0-9-_ ]+$ (letters, digits, dash, underscore, space)',
+      )
+      .refine((name) => name.trim() !== '', 'must not be only spaces'),
+    description: visibleText,
+    conversationGroupingType: exactly(GROUPING_TYPES).optional(),
+    channelSettings: channelSettings.optional(),
+    statusCallbacks: z
+      .array(
+        z.strictObject({ url: z.url({ protocol: /^https?$/ }), method: exactly(READABLE_CALLBACK_METHODS) }),
+      )
+      .max(MAX_STATUS_CALLBACKS, `at most ${MAX_STATUS_CALLBACKS} status callbacks on create`)
+      .optional(),
+    intelligenceConfigurationIds: z
+      .array(visibleText)
+      .max(
+        MAX_INTELLIGENCE_CONFIGURATION_IDS,
+        `at most ${MAX_INTELLIGENCE_CONFIGURATION_IDS} intelligence configurations`,
+      )
+      .optional(),
+    memoryExtractionEnabled: z.boolean().optional(),
+    conversationsV1Bridge: z
+      .strictObject({
+        serviceId: z.string().regex(unfrozen(V1_SERVICE_ID_PATTERN), 'must match ^IS[0-9a-f]{32}$'),
+      })
+      .optional(),
+  });
+}
 
 /** The same fields, each optional: what a change to an existing configuration may hold. */
-export const configurationPatchSchema = configurationFieldsSchema.partial();
+export function configurationPatchSchema() {
+  return configurationFieldsSchema().partial();
+}
 
 /** An address checked against its channel's format (E.164 for SMS and VOICE, prefixes for others). */
 function addressedTo<const T extends readonly [string, ...string[]]>(channels: T) {
@@ -209,7 +228,7 @@ const newConversation = z.strictObject({
 const existingConversation = z.strictObject({
   existingConversationId: z
     .string()
-    .regex(CONVERSATION_ID_PATTERN, 'must be a conversation ID (conv_conversation_...)'),
+    .regex(unfrozen(CONVERSATION_ID_PATTERN), 'must be a conversation ID (conv_conversation_...)'),
 });
 
 const VOICE_IS_RECEIVE_ONLY = 'VOICE is receive-only: a message cannot be sent over it';
@@ -279,38 +298,40 @@ const POLLS_COUNTED_UP_TO = 100_000;
 
 const positiveMs = z.number().int('must be whole milliseconds').positive('must be positive');
 
-export const pollingSchema = z
-  .strictObject({
-    initialIntervalMs: positiveMs.optional(),
-    maxIntervalMs: positiveMs.optional(),
-    backoffCoefficient: z.number().min(1, 'must be at least 1').max(10, 'must be at most 10').optional(),
-    jitterRatio: z.number().min(0, 'must be at least 0').max(0.99, 'must be below 1').optional(),
-    operationDeadlineMs: positiveMs.max(MAX_DEADLINE_MS, 'must be at most 7 days').optional(),
-    stuckAfterMs: positiveMs.optional(),
-  })
-  .refine(
-    (p) =>
-      p.initialIntervalMs === undefined ||
-      p.maxIntervalMs === undefined ||
-      p.initialIntervalMs <= p.maxIntervalMs,
-    { message: 'initialIntervalMs must not exceed maxIntervalMs', path: ['initialIntervalMs'] },
-  )
-  .check((payload) => {
-    // Counted only for a policy valid field by field (a jitterRatio of 1 would make waits of 0).
-    if (payload.issues.length > 0) return;
-    const polls = maxPollsBeforeDeadline(resolvePollingPolicy(payload.value), POLLS_COUNTED_UP_TO);
-    if (polls <= MAX_POLLS_PER_WAIT) return;
-    const count = polls > POLLS_COUNTED_UP_TO ? `over ${POLLS_COUNTED_UP_TO}` : String(polls);
-    payload.issues.push({
-      code: 'custom',
-      input: payload.value,
-      message:
-        `allows up to ${count} polls per wait: that many waits, at their shortest (initialIntervalMs, ` +
-        'backoffCoefficient, maxIntervalMs, jitterRatio), fit in operationDeadlineMs; at most ' +
-        `${MAX_POLLS_PER_WAIT} are allowed, so the history stays within Temporal's limits: ` +
-        'lengthen the intervals or shorten operationDeadlineMs',
+export function pollingSchema() {
+  return z
+    .strictObject({
+      initialIntervalMs: positiveMs.optional(),
+      maxIntervalMs: positiveMs.optional(),
+      backoffCoefficient: z.number().min(1, 'must be at least 1').max(10, 'must be at most 10').optional(),
+      jitterRatio: z.number().min(0, 'must be at least 0').max(0.99, 'must be below 1').optional(),
+      operationDeadlineMs: positiveMs.max(MAX_DEADLINE_MS, 'must be at most 7 days').optional(),
+      stuckAfterMs: positiveMs.optional(),
+    })
+    .refine(
+      (p) =>
+        p.initialIntervalMs === undefined ||
+        p.maxIntervalMs === undefined ||
+        p.initialIntervalMs <= p.maxIntervalMs,
+      { message: 'initialIntervalMs must not exceed maxIntervalMs', path: ['initialIntervalMs'] },
+    )
+    .check((payload) => {
+      // Counted only for a policy valid field by field (a jitterRatio of 1 would make waits of 0).
+      if (payload.issues.length > 0) return;
+      const polls = maxPollsBeforeDeadline(resolvePollingPolicy(payload.value), POLLS_COUNTED_UP_TO);
+      if (polls <= MAX_POLLS_PER_WAIT) return;
+      const count = polls > POLLS_COUNTED_UP_TO ? `over ${POLLS_COUNTED_UP_TO}` : String(polls);
+      payload.issues.push({
+        code: 'custom',
+        input: payload.value,
+        message:
+          `allows up to ${count} polls per wait: that many waits, at their shortest (initialIntervalMs, ` +
+          'backoffCoefficient, maxIntervalMs, jitterRatio), fit in operationDeadlineMs; at most ' +
+          `${MAX_POLLS_PER_WAIT} are allowed, so the history stays within Temporal's limits: ` +
+          'lengthen the intervals or shorten operationDeadlineMs',
+      });
     });
-  });
+}
 
 /**
  * Either a new resource or an existing one. An input holding fields of both (a store's
@@ -331,7 +352,7 @@ function newOrExisting<U extends z.ZodType>(
   }, shapes);
 }
 
-export const provisionInputSchema = z
+const provisionInputSchema = z
   .strictObject({
     /** Names the provisioning: its workflow ID becomes `provision-<provisioningId>`. */
     provisioningId: z
@@ -349,7 +370,7 @@ export const provisionInputSchema = z
           'give displayName (to create a store) or existingStoreId (to use one), not both: nothing decides between them',
       },
     ),
-    configuration: configurationFieldsSchema,
+    configuration: configurationFieldsSchema(),
     conversation: newOrExisting(
       z.union([newConversation, existingConversation], {
         error: 'give either { name } to create a conversation or { existingConversationId } to use one',
@@ -363,7 +384,7 @@ export const provisionInputSchema = z
       },
     ),
     message,
-    polling: pollingSchema.optional(),
+    polling: pollingSchema().optional(),
     /**
      * What a failed provisioning does with the resources it created: `keep` them (the default;
      * a rerun of the same provisioning adopts them) or `rollback` (delete them, newest first).

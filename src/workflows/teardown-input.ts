@@ -3,14 +3,12 @@
  * made it. Validated by the same zod schema in the client library (before anything starts) and
  * at the workflow's start.
  *
- * Deterministic and free of I/O: the workflow bundle imports this file.
+ * Deterministic and free of I/O: the workflow bundle imports this file. Its schema is not
+ * exported, for the reason ./provision-input gives.
  */
 import { z } from 'zod';
-import { CONVERSATION_ID_PATTERN, MEMORY_STORE_ID_PATTERN } from './input-rules';
-import { pollingSchema } from './provision-input';
-
-/** Both prefixes appear in the API's examples. */
-export const CONFIGURATION_ID_PATTERN = /^(conv|cfg)_configuration_[0-9a-z]+$/;
+import { CONFIGURATION_ID_PATTERN, CONVERSATION_ID_PATTERN, MEMORY_STORE_ID_PATTERN } from './input-rules';
+import { pollingSchema, unfrozen } from './provision-input';
 
 /**
  * How the teardown came to know a resource: from the provisioning that `created`, `adopted` or
@@ -22,12 +20,12 @@ export type TargetOrigin = (typeof TARGET_ORIGINS)[number];
 
 function target(pattern: RegExp, example: string) {
   return z.strictObject({
-    id: z.string().regex(pattern, `must be an ID like ${example}`),
+    id: z.string().regex(unfrozen(pattern), `must be an ID like ${example}`),
     origin: z.enum(TARGET_ORIGINS, { error: `must be one of ${TARGET_ORIGINS.join(', ')}` }),
   });
 }
 
-export const teardownInputSchema = z.strictObject({
+const teardownInputSchema = z.strictObject({
   resources: z
     .strictObject({
       conversation: target(CONVERSATION_ID_PATTERN, 'conv_conversation_...').optional(),
@@ -39,7 +37,7 @@ export const teardownInputSchema = z.strictObject({
     }),
   /** The provisioning whose resources these are, when the teardown was started from one (for its report). */
   provisioningWorkflowId: z.string().min(1).optional(),
-  polling: pollingSchema.optional(),
+  polling: pollingSchema().optional(),
 });
 
 export type TeardownInput = z.input<typeof teardownInputSchema>;

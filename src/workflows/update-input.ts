@@ -2,24 +2,26 @@
  * The request to update a configuration, validated by one zod schema at the client (before
  * anything starts) and by the workflow's update validator (before the update is accepted).
  *
- * Deterministic and free of I/O: the workflow bundle imports this file.
+ * Deterministic and free of I/O: the workflow bundle imports this file. Its schemas are not
+ * exported, for the reason ./provision-input gives.
  */
 import { z } from 'zod';
+import { CONFIGURATION_ID_PATTERN } from './input-rules';
 import {
   configurationPatchSchema,
   requiredFieldMessage,
   toInputIssues,
   type InputIssue,
+  unfrozen,
 } from './provision-input';
 
-/** `conv_configuration_...`; some of the API's examples spell it `cfg_configuration_...`. */
-export const CONFIGURATION_ID_PATTERN = /^(conv|cfg)_configuration_[0-9a-z]+$/;
 const CONFIGURATION_ID_MAX_LENGTH = 200;
 
 /** Fields a configuration has that no caller sets: the API (or the provisioning) owns them. */
 export const READ_ONLY_FIELDS = ['id', 'memoryStoreId', 'version', 'createdAt', 'updatedAt'] as const;
+const configurationPatch = configurationPatchSchema();
 /** Every field a patch may set. */
-export const MUTABLE_FIELDS = Object.keys(configurationPatchSchema.shape);
+export const MUTABLE_FIELDS = Object.keys(configurationPatch.shape);
 
 /** Tries (read, apply, `PUT`) an update makes while others change the configuration in between. */
 export const DEFAULT_MAX_TRIES = 3;
@@ -31,37 +33,36 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
  * Each field of the patch named before zod's strict object sees it: a read-only field and an
  * unknown one are told apart, and the message lists what may be set.
  */
-const patch = z.preprocess<
-  unknown,
-  typeof configurationPatchSchema,
-  z.input<typeof configurationPatchSchema>
->((value, context) => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const settable = `fields a patch may set: ${MUTABLE_FIELDS.join(', ')}`;
-  for (const key of Object.keys(value)) {
-    if (MUTABLE_FIELDS.includes(key)) continue;
-    const readOnly = (READ_ONLY_FIELDS as readonly string[]).includes(key);
-    context.addIssue({
-      code: 'custom',
-      path: [key],
-      input: value,
-      message: readOnly
-        ? `is read-only (the API or the provisioning sets it); ${settable}`
-        : `is not a configuration field; ${settable}`,
-    });
-  }
-  if (Object.keys(value).length === 0) {
-    context.addIssue({ code: 'custom', input: value, message: `sets no field; ${settable}` });
-  }
-  // An issue here ends the pipe: the strict object never reports the same keys again.
-  return value;
-}, configurationPatchSchema);
+const patch = z.preprocess<unknown, typeof configurationPatch, z.input<typeof configurationPatch>>(
+  (value, context) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const settable = `fields a patch may set: ${MUTABLE_FIELDS.join(', ')}`;
+    for (const key of Object.keys(value)) {
+      if (MUTABLE_FIELDS.includes(key)) continue;
+      const readOnly = (READ_ONLY_FIELDS as readonly string[]).includes(key);
+      context.addIssue({
+        code: 'custom',
+        path: [key],
+        input: value,
+        message: readOnly
+          ? `is read-only (the API or the provisioning sets it); ${settable}`
+          : `is not a configuration field; ${settable}`,
+      });
+    }
+    if (Object.keys(value).length === 0) {
+      context.addIssue({ code: 'custom', input: value, message: `sets no field; ${settable}` });
+    }
+    // An issue here ends the pipe: the strict object never reports the same keys again.
+    return value;
+  },
+  configurationPatch,
+);
 
-export const updateRequestSchema = z.strictObject({
+const updateRequestSchema = z.strictObject({
   configurationId: z
     .string()
     .max(CONFIGURATION_ID_MAX_LENGTH, `must be at most ${CONFIGURATION_ID_MAX_LENGTH} characters`)
-    .regex(CONFIGURATION_ID_PATTERN, 'must be a configuration ID (conv_configuration_...)'),
+    .regex(unfrozen(CONFIGURATION_ID_PATTERN), 'must be a configuration ID (conv_configuration_...)'),
   patch,
   /**
    * Names this request: the same requestId twice is one update, applied once. Without it, the
@@ -110,7 +111,7 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 const MAX_IDLE_TIMEOUT_MS = 24 * 3_600_000;
 
 /** The input of a configuration's updates workflow (each patch arrives as a Workflow Update). */
-export const updatesInputSchema = z.strictObject({
+const updatesInputSchema = z.strictObject({
   configurationId: updateRequestSchema.shape.configurationId,
   idleTimeoutMs: z
     .number()

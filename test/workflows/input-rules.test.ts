@@ -103,11 +103,11 @@ test('utf8ByteLength counts UTF-8 bytes, not UTF-16 units', () => {
 });
 
 test('the configuration field rules are reusable, and a patch takes any subset of them', () => {
-  expect(configurationFieldsSchema.safeParse({ displayName: 'c' }).success).toBe(false);
-  expect(configurationPatchSchema.parse({ memoryExtractionEnabled: true })).toEqual({
+  expect(configurationFieldsSchema().safeParse({ displayName: 'c' }).success).toBe(false);
+  expect(configurationPatchSchema().parse({ memoryExtractionEnabled: true })).toEqual({
     memoryExtractionEnabled: true,
   });
-  const blank = configurationPatchSchema.safeParse({ description: '\u200b' });
+  const blank = configurationPatchSchema().safeParse({ description: '\u200b' });
   expect(blank.error?.issues[0]).toMatchObject({
     path: ['description'],
     message: 'must not be empty or only whitespace or invisible characters',
