@@ -26,7 +26,8 @@ import { startCluster } from '../scripts/cluster/stack';
 import { OrchestratorClient } from '../src/api';
 import { awaitProvisioning, startProvisioning } from '../src/client';
 import { startEmulator } from '../src/emulator';
-import { createWorker, WORKFLOWS_PATH } from '../src/worker';
+import { createWorker } from '../src/worker';
+import { workflowBundleOptions } from '../src/workflow-bundle-options';
 import type { ProvisionInput } from '../src/workflows/provision-input';
 
 const TARGET_RATIO = 1.6;
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
   const [cluster, emulator, workflowBundle] = await Promise.all([
     startCluster({ log: (line) => console.error(`[bench:cluster] ${line}`) }),
     startEmulator({ operationLatency: { ms: 300 }, actionLatency: { ms: 200 }, retryAfterSeconds: 0 }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+    bundleWorkflowCode(workflowBundleOptions({ logger: quietLogger })),
   ]);
   const api = new OrchestratorClient({
     credentials: emulator.credentials,

@@ -18,7 +18,7 @@ import { awaitProvisioning, startProvisioning } from '../src/client';
 import { DEFAULT_EMULATOR_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emulator';
 import { resolveTemporalBinary } from '../src/toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../src/workflows/definitions';
-import { WORKFLOWS_PATH } from '../src/worker';
+import { workflowBundleOptions } from '../src/workflow-bundle-options';
 import type { ProvisionInput } from '../src/workflows/provision-input';
 
 type Profile = 'baseline' | 'current';
@@ -28,20 +28,21 @@ const HELD_MS = 120_000;
 
 /** The workflows as they are, or the baseline: the activity options without `heartbeatTimeout`. */
 async function bundle(profile: Profile): Promise<string> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: new DefaultLogger('ERROR'),
-    webpackConfigHook: (config) => {
-      if (profile === 'baseline') {
-        config.module?.rules?.push({
-          test: /activity-calls\.ts$/,
-          enforce: 'pre',
-          use: [{ loader: join(__dirname, 'worker-crash', 'without-heartbeat-timeout-loader.js') }],
-        });
-      }
-      return config;
-    },
-  });
+  const { code } = await bundleWorkflowCode(
+    workflowBundleOptions({
+      logger: new DefaultLogger('ERROR'),
+      webpackConfigHook: (config) => {
+        if (profile === 'baseline') {
+          config.module?.rules?.push({
+            test: /activity-calls\.ts$/,
+            enforce: 'pre',
+            use: [{ loader: join(__dirname, 'worker-crash', 'without-heartbeat-timeout-loader.js') }],
+          });
+        }
+        return config;
+      },
+    }),
+  );
   const path = join(mkdtempSync(join(tmpdir(), 'worker-crash-')), `${profile}.js`);
   writeFileSync(path, code);
   return path;

@@ -16,7 +16,6 @@ const { bundleWorkflowCode, DefaultLogger } = require('@temporalio/worker');
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
-const workflowsPath = path.join(dist, 'workflows', 'index.js');
 // The workflow outcome metric (README, Observability); tracing's workflow spans need a bundle of their own.
 const workflowInterceptorModules = [path.join(dist, 'observability', 'workflow-interceptors.js')];
 const bundles = [
@@ -41,13 +40,12 @@ function compile() {
 async function bundle() {
   // webpack's per-module report is noise in a build log; its warnings and errors still show.
   const logger = new DefaultLogger('WARN');
+  // Compiled just now: the same options as every other bundle, pointing into dist/.
+  const { workflowBundleOptions } = require(path.join(dist, 'workflow-bundle-options.js'));
   for (const { file, failureConverterPath } of bundles) {
-    const { code } = await bundleWorkflowCode({
-      workflowsPath,
-      failureConverterPath,
-      workflowInterceptorModules,
-      logger,
-    });
+    const { code } = await bundleWorkflowCode(
+      workflowBundleOptions({ failureConverterPath, workflowInterceptorModules, logger }),
+    );
     writeFileSync(path.join(dist, file), code);
     console.log(`[build] dist/${file} (${Math.round(code.length / 1024)} KiB)`);
   }

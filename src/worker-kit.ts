@@ -6,14 +6,15 @@
  *
  * or, registering the pieces in a `Worker.create` of its own: `createActivities(api)` for
  * `activities`, and for the workflows `workflowBundle: { codePath: prebuiltWorkflowBundlePath() }`
- * (bundled by the package's build) or `workflowsPath` (bundled when the worker starts).
+ * (bundled by the package's build) or `workflowsPath` with `bundlerOptions: workflowBundlerOptions`
+ * (bundled when the worker starts), or `bundleWorkflowCode(workflowBundleOptions())`.
  */
+export { createWorker, prebuiltWorkflowBundlePath, type ProvisioningWorkerOptions } from './worker';
 export {
-  createWorker,
-  prebuiltWorkflowBundlePath,
   WORKFLOWS_PATH as workflowsPath,
-  type ProvisioningWorkerOptions,
-} from './worker';
+  WORKFLOW_BUNDLER_OPTIONS as workflowBundlerOptions,
+  workflowBundleOptions,
+} from './workflow-bundle-options';
 export {
   DEFAULT_WORKER_TUNING,
   describeWorkerTuning,

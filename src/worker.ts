@@ -34,6 +34,7 @@ import { workerTelemetry } from './observability/interceptors';
 import { runtimeTelemetryFromEnv } from './observability/runtime';
 import { tracingFromEnv, type Tracing } from './observability/tracing';
 import { describeTemporalTarget, temporalTargetFromEnv } from './temporal/connection';
+import { WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './workflow-bundle-options';
 import { describeWorkerTuning, workerTuningFromEnv } from './worker-tuning';
 import { DEFAULT_TASK_QUEUE } from './workflows/definitions';
 
@@ -47,10 +48,10 @@ export interface ProvisioningWorkerOptions {
   /** What the activities call: an `OrchestratorClient`, pointed at Twilio or the emulator. */
   api: OrchestratorApi;
   /**
-   * Workflow code bundled once by `bundleWorkflowCode` (tests and benchmarks reuse it across
-   * workers). @default the prebuilt bundle next to this file that fits `dataConverter`, when
-   * there is one (`prebuiltWorkflowBundlePath`, written by `npm run build`), else bundles
-   * `WORKFLOWS_PATH` when the worker is created (a few seconds)
+   * Workflow code bundled once by `bundleWorkflowCode(workflowBundleOptions())` (tests and
+   * benchmarks reuse it across workers). @default the prebuilt bundle next to this file that
+   * fits `dataConverter`, when there is one (`prebuiltWorkflowBundlePath`, written by
+   * `npm run build`), else bundles `WORKFLOWS_PATH` when the worker is created (a few seconds)
    */
   workflowBundle?: WorkflowBundle;
   /**
@@ -73,9 +74,6 @@ export interface ProvisioningWorkerOptions {
   >;
 }
 
-/** The workflows' entry module, for `bundleWorkflowCode` or `Worker.create({ workflowsPath })`. */
-export const WORKFLOWS_PATH = require.resolve('./workflows');
-
 /**
  * Where `npm run build` writes the bundled workflows for a data converter, next to the compiled
  * worker (dist/): converters loaded by path run inside the bundle, so a prebuilt bundle fits
@@ -94,7 +92,7 @@ function workflowSource(given: WorkflowBundle | undefined, dataConverter: DataCo
   if (given) return { workflowBundle: given };
   const prebuilt = prebuiltWorkflowBundlePath(dataConverter);
   if (prebuilt && existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
-  return { workflowsPath: WORKFLOWS_PATH };
+  return { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS };
 }
 
 export async function createWorker(options: ProvisioningWorkerOptions): Promise<Worker> {

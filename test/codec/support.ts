@@ -16,7 +16,8 @@ import { encryptedDataConverter, FAILURE_CONVERTER_PATH } from '../../src/codec/
 import { keyRing, type KeyRing } from '../../src/codec/key-ring';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
-import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { createWorker } from '../../src/worker';
+import { workflowBundleOptions } from '../../src/workflow-bundle-options';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
 import { E2E_CREDENTIALS } from '../e2e/support';
 
@@ -74,11 +75,12 @@ export async function startEncryptedStack({
       retryAfterSeconds: 0,
     }),
     // The bundle carries the encoding failure converter, so workflow failures are encrypted too.
-    bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: quietBundlerLogger,
-    }),
+    bundleWorkflowCode(
+      workflowBundleOptions({
+        failureConverterPath: FAILURE_CONVERTER_PATH,
+        logger: quietBundlerLogger,
+      }),
+    ),
   ]);
   const api = new OrchestratorClient({
     credentials: { accountSid: E2E_CREDENTIALS.accountSid, authToken: E2E_CREDENTIALS.authToken },

@@ -10,7 +10,8 @@ import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/work
 import { OrchestratorClient } from '../../src/api';
 import { startEmulator, type EmulatorCredentials, type RunningEmulator } from '../../src/emulator';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
-import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { createWorker } from '../../src/worker';
+import { workflowBundleOptions } from '../../src/workflow-bundle-options';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
 
@@ -48,7 +49,7 @@ export async function startE2eStack(): Promise<E2eStack> {
       actionLatency: { ms: 200 },
       retryAfterSeconds: 0,
     }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger }),
+    bundleWorkflowCode(workflowBundleOptions({ logger: quietBundlerLogger })),
   ]);
   const api = new OrchestratorClient({
     credentials: { accountSid: E2E_CREDENTIALS.accountSid, authToken: E2E_CREDENTIALS.authToken },

@@ -12,7 +12,8 @@ import { OrchestratorClient } from '../../src/api';
 import { awaitProvisioning, startProvisioning } from '../../src/client';
 import { clientInterceptors, workflowInterceptorModules } from '../../src/observability/interceptors';
 import { startTracing, type Tracing } from '../../src/observability/tracing';
-import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { createWorker } from '../../src/worker';
+import { workflowBundleOptions } from '../../src/workflow-bundle-options';
 import { E2E_CREDENTIALS, e2eInput } from '../e2e/support';
 import { startObservedStack, type ObservedStack } from './support';
 
@@ -31,11 +32,12 @@ beforeAll(async () => {
   tracing = startTracing({ spanProcessor: new SimpleSpanProcessor(exporter), serviceName: 'tracing-test' });
   stack = await startObservedStack();
   const { testEnv, emulator } = stack;
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    workflowInterceptorModules: workflowInterceptorModules(tracing),
-    logger: new DefaultLogger('ERROR'),
-  });
+  const workflowBundle = await bundleWorkflowCode(
+    workflowBundleOptions({
+      workflowInterceptorModules: workflowInterceptorModules(tracing),
+      logger: new DefaultLogger('ERROR'),
+    }),
+  );
   api = new OrchestratorClient({
     credentials: E2E_CREDENTIALS,
     conversationsBaseUrl: emulator.url,

@@ -24,6 +24,7 @@ import {
   type RunningEmulator,
 } from '../../src/emulator';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
+import { workflowBundleOptions } from '../../src/workflow-bundle-options';
 import { provisionOrchestrator } from '../../src/workflows';
 import { SEARCH_ATTRIBUTE_KEYS, type ProvisionResult } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
@@ -40,7 +41,7 @@ async function createTestBed(): Promise<TestBed> {
     TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: resolveTemporalBinary('test-server').executable },
     }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundlerLogger }),
+    bundleWorkflowCode(workflowBundleOptions({ logger: quietBundlerLogger })),
   ]);
   // The test server implements AddSearchAttributes (not ListSearchAttributes): without these,
   // every upsert would fail the workflow task.
