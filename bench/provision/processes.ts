@@ -24,9 +24,14 @@ function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Spawns `node ...nodeArgs` (`name` in errors), resolving once a stdout line matches `readyLine`. */
-async function spawnService(name: string, nodeArgs: string[], env: NodeJS.ProcessEnv, readyLine: RegExp) {
-  const child = spawn(process.execPath, nodeArgs, {
+/** Spawns `command args` (`name` in errors), resolving once a stdout line matches `readyLine`. */
+async function spawnService(
+  name: string,
+  [command, ...args]: [string, ...string[]],
+  env: NodeJS.ProcessEnv,
+  readyLine: RegExp,
+) {
+  const child = spawn(command, args, {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -57,7 +62,7 @@ const { accountSid, authToken } = DEFAULT_EMULATOR_CREDENTIALS;
 export function startEmulatorProcess(): Promise<ChildService> {
   return spawnService(
     'the emulator',
-    ['--import', 'tsx', 'src/emulator/main.ts', '--port', '0'],
+    [process.execPath, '--import', 'tsx', 'src/emulator/main.ts', '--port', '0'],
     { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken },
     /listening on (http:\/\/\S+)/,
   );
@@ -65,13 +70,14 @@ export function startEmulatorProcess(): Promise<ChildService> {
 
 /**
  * How the worker runs: `npm run worker` (the tsx loader, workflows bundled at start-up) or
- * `npm run worker:prod` (the compiled worker on the prebuilt bundle; needs `npm run build`).
+ * `npm run worker:prod` (bin/orchestrator-worker: the compiled worker on the prebuilt bundle,
+ * with its memory settings; needs `npm run build`). The launcher `exec`s node: same PID.
  */
 export type WorkerKind = 'tsx' | 'prebuilt';
 
-const WORKER_COMMANDS: Record<WorkerKind, { nodeArgs: string[]; env: NodeJS.ProcessEnv }> = {
-  tsx: { nodeArgs: ['--import', 'tsx', 'src/worker.ts'], env: {} },
-  prebuilt: { nodeArgs: ['dist/worker.js'], env: { NODE_ENV: 'production' } },
+const WORKER_COMMANDS: Record<WorkerKind, [string, ...string[]]> = {
+  tsx: [process.execPath, '--import', 'tsx', 'src/worker.ts'],
+  prebuilt: ['bin/orchestrator-worker'],
 };
 
 /** A worker configured by environment only, like any deployment; `tuning` adds TEMPORAL_MAX_*. */
@@ -82,12 +88,10 @@ export function startWorkerProcess(
   kind: WorkerKind = 'tsx',
   tuning: NodeJS.ProcessEnv = {},
 ) {
-  const command = WORKER_COMMANDS[kind];
   return spawnService(
     `the ${kind} worker`,
-    command.nodeArgs,
+    WORKER_COMMANDS[kind],
     {
-      ...command.env,
       ...tuning,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_TASK_QUEUE: taskQueue,
