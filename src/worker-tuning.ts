@@ -5,7 +5,7 @@
  * | ---------------------------------------- | --------------------------------------- | ------- |
  * | `TEMPORAL_MAX_CONCURRENT_ACTIVITIES`     | `maxConcurrentActivityTaskExecutions`   | 100     |
  * | `TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS` | `maxConcurrentWorkflowTaskExecutions`   | 10      |
- * | `TEMPORAL_MAX_CACHED_WORKFLOWS`          | `maxCachedWorkflows` (the sticky cache) | 1000    |
+ * | `TEMPORAL_MAX_CACHED_WORKFLOWS`          | `maxCachedWorkflows` (the sticky cache) | 100     |
  *
  * Why these defaults (Temporal's worker-performance guide, applied to this workload):
  * - Activities are one HTTP call each, waiting on the network with a 10 s timeout, never on the
@@ -15,16 +15,14 @@
  *   only queue work in memory, so 10 instead of the SDK's 40. A task slot holds a cached run,
  *   so the SDK requires slots <= cache size (unless the cache is off); this is refused here
  *   rather than silently lowered.
- * - The sticky cache keeps runs in memory between their tasks so they are not replayed. Size it
- *   to the runs a worker has in flight, not below: a provisioning sleeps between polls, and a
- *   run evicted meanwhile is replayed at every wake-up, re-evaluating the workflow modules (each
- *   run has its own module instances in the SDK's shared V8 context, zod included). Measured
- *   with `npm run bench`'s 1,000 in flight on 2 busy cores: a cache of 100 (and a 256 MB heap
- *   limit) completed 35 runs in 5 minutes; 250 grew past 1.4 GB before they completed; 1,000
- *   completed all in 9 minutes at a peak of 1.9 GB, about 1.7 MB per cached run. The SDK's own
- *   default follows the heap limit (over 2,000 runs on a 4 GB heap), so 1,000 here: one
- *   worker's share of in-flight runs, bounded. Give a worker about 200 MB plus 1.7 MB per run it
- *   caches, and add workers on the task queue rather than shrinking the cache; 0 turns it off.
+ * - The sticky cache keeps runs in memory between their tasks so they are not replayed; a run
+ *   evicted from it is replayed from its history at its next wake-up. Since the workflow modules
+ *   are preloaded (src/workflow-bundle-options.ts) a replay re-evaluates nothing but the run, a
+ *   few milliseconds, while each cached run still holds about 0.3 to 0.6 MB, most of it on the
+ *   SDK's Rust side (a run that only sleeps holds 0.3 MB). So 100: measured with `npm run
+ *   bench`, 1,000 provisionings in flight stay under 300 MiB of RSS with a cache of 100
+ *   (bin/orchestrator-worker), where a cache of 1,000 grew past 700 MB. Raise it when the
+ *   worker has memory to spare and its CPU is busy replaying; 0 turns it off.
  *
  * Fixed slot counts rather than the SDK's resource-based tuner: that tuner is experimental in
  * SDK 1.24 and targets system-wide memory and CPU use, which says little about a worker that
@@ -37,14 +35,14 @@ export interface WorkerTuning {
   maxConcurrentActivityTaskExecutions: number;
   /** Workflow tasks run at once; at most `maxCachedWorkflows` unless that is 0. @default 10 */
   maxConcurrentWorkflowTaskExecutions: number;
-  /** Runs kept in memory between their workflow tasks (the sticky cache); 0 turns it off. @default 250 */
+  /** Runs kept in memory between their workflow tasks (the sticky cache); 0 turns it off. @default 100 */
   maxCachedWorkflows: number;
 }
 
 export const DEFAULT_WORKER_TUNING: Readonly<WorkerTuning> = {
   maxConcurrentActivityTaskExecutions: 100,
   maxConcurrentWorkflowTaskExecutions: 10,
-  maxCachedWorkflows: 1000,
+  maxCachedWorkflows: 100,
 };
 
 interface TuningVariable {

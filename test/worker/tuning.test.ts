@@ -9,7 +9,7 @@ test('no variable set: the documented defaults', () => {
   expect(workerTuningFromEnv({})).toEqual({
     maxConcurrentActivityTaskExecutions: 100,
     maxConcurrentWorkflowTaskExecutions: 10,
-    maxCachedWorkflows: 1000,
+    maxCachedWorkflows: 100,
   });
 });
 
@@ -113,6 +113,6 @@ test('more workflow task slots than cached runs is refused, naming both variable
 
 test('the start-up line names each limit', () => {
   expect(describeWorkerTuning(DEFAULT_WORKER_TUNING)).toBe(
-    '100 activities, 10 workflow tasks, 1000 cached workflows',
+    '100 activities, 10 workflow tasks, 100 cached workflows',
   );
 });
