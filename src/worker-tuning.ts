@@ -19,10 +19,10 @@
  *   evicted from it is replayed from its history at its next wake-up. Since the workflow modules
  *   are preloaded (src/workflow-bundle-options.ts) a replay re-evaluates nothing but the run, a
  *   few milliseconds, while each cached run still holds about 0.3 to 0.6 MB, most of it on the
- *   SDK's Rust side (a run that only sleeps holds 0.3 MB). So 100: measured with `npm run
- *   bench`, 1,000 provisionings in flight stay under 300 MiB of RSS with a cache of 100
- *   (bin/orchestrator-worker), where a cache of 1,000 grew past 700 MB. Raise it when the
- *   worker has memory to spare and its CPU is busy replaying; 0 turns it off.
+ *   SDK's Rust side (a run that only sleeps holds 0.3 MB). So 100: with 1,000 provisionings
+ *   in flight, `npm run bench` measured a peak of 236 MiB of RSS (bin/orchestrator-worker),
+ *   all done in 239 s. Raise it when the worker has memory to spare and its CPU is busy
+ *   replaying; 0 turns it off.
  *
  * Fixed slot counts rather than the SDK's resource-based tuner: that tuner is experimental in
  * SDK 1.24 and targets system-wide memory and CPU use, which says little about a worker that
