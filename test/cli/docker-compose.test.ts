@@ -28,7 +28,11 @@ test("the worker's defaults are the emulator's credentials and the default task 
 });
 
 test('each compiled entry point the services run has its source (tsconfig.build.json: src -> dist)', () => {
-  const entryPoints = [...compose.matchAll(/'(dist\/[\w/-]+)\.js'/g)].map((match) => match[1]);
+  // The worker service runs the production launcher, which starts the compiled worker.
+  expect(compose).toContain("command: ['bin/orchestrator-worker']");
+  const launcher = readFileSync(join(ROOT, 'bin', 'orchestrator-worker'), 'utf8');
+  const named = [...`${compose}\n${launcher}`.matchAll(/(dist\/[\w/-]+)\.js/g)].map((match) => match[1]);
+  const entryPoints = [...new Set(named)];
   expect(entryPoints.sort()).toEqual(['dist/emulator/main', 'dist/worker']);
   for (const entry of entryPoints) {
     expect(existsSync(join(ROOT, `${entry?.replace(/^dist\//, 'src/')}.ts`))).toBe(true);

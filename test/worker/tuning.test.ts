@@ -95,7 +95,7 @@ test('more workflow task slots than cached runs is refused, naming both variable
       TEMPORAL_MAX_CACHED_WORKFLOWS: '200',
     }),
   ).toThrow(
-    'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS must not exceed TEMPORAL_MAX_CACHED_WORKFLOWS (default 1000)',
+    'TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS must not exceed TEMPORAL_MAX_CACHED_WORKFLOWS (default 100)',
   );
   expect(() =>
     workerTuningFromEnv({
