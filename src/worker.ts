@@ -7,8 +7,8 @@
  * (default `orchestrator-provisioning`), logs at `TEMPORAL_LOG_LEVEL` (default INFO) and drains
  * in-flight tasks on SIGINT/SIGTERM before it exits. `createWorker` is the same worker for `npm start`, the tests and the benchmark.
  *
- * Compiled by `npm run build`, this file runs as `node dist/worker.js` (`npm run worker:prod`,
- * the Dockerfile) and loads the workflow bundle built next to it (dist/workflow-bundle*.js):
+ * Compiled by `npm run build`, this file runs as `node dist/worker.js` (through
+ * bin/orchestrator-worker: `npm run worker:prod`, the Dockerfile) and loads the workflow bundle built next to it (dist/workflow-bundle*.js):
  * no TypeScript loader and no bundling at start-up. Under tsx (`npm run worker`) there is no
  * such bundle and the worker bundles src/workflows when it starts, as in development.
  * Concurrency and the sticky cache come from TEMPORAL_MAX_* (src/worker-tuning.ts).
