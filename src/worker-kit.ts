@@ -22,5 +22,10 @@ export {
   type WorkerTuning,
 } from './worker-tuning';
 export { createActivities } from './activities';
-export { ensureSearchAttributes } from './temporal/search-attributes';
+export {
+  checkSearchAttributes,
+  ensureSearchAttributes,
+  MissingSearchAttributesError,
+  type SearchAttributePolicy,
+} from './temporal/search-attributes';
 export { DEFAULT_TASK_QUEUE, SEARCH_ATTRIBUTE_KEYS } from './workflows/definitions';

@@ -12,6 +12,8 @@
  * no TypeScript loader and no bundling at start-up. Under tsx (`npm run worker`) there is no
  * such bundle and the worker bundles src/workflows when it starts, as in development.
  * Concurrency and the sticky cache come from TEMPORAL_MAX_* (src/worker-tuning.ts).
+ * It refuses to start on a namespace that lacks the workflows' search attributes, naming the
+ * command that registers them; ORCHESTRATOR_REGISTER_SEARCH_ATTRIBUTES=true registers them instead.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +36,7 @@ import { workerTelemetry } from './observability/interceptors';
 import { runtimeTelemetryFromEnv } from './observability/runtime';
 import { tracingFromEnv, type Tracing } from './observability/tracing';
 import { describeTemporalTarget, temporalTargetFromEnv } from './temporal/connection';
+import { checkSearchAttributes, type SearchAttributePolicy } from './temporal/search-attributes';
 import { WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './workflow-bundle-options';
 import { describeWorkerTuning, workerTuningFromEnv } from './worker-tuning';
 import { DEFAULT_TASK_QUEUE } from './workflows/definitions';
@@ -67,6 +70,15 @@ export interface ProvisioningWorkerOptions {
    * `workflowInterceptorModules(tracing)`. @default no tracing
    */
   tracing?: Tracing;
+  /**
+   * What to do when the namespace lacks a search attribute the workflows set, which would fail
+   * every workflow task: `require` refuses to start (`MissingSearchAttributesError`, naming them
+   * and the `temporal` command that registers them), `register` registers them (operator
+   * rights), `skip` does not look. Checked by default because such a worker would otherwise
+   * start and look healthy while no run moves; the check is one call, made before bundling.
+   * @default 'require'
+   */
+  searchAttributes?: SearchAttributePolicy;
   /** Concurrency limits and the like, passed to `Worker.create` unchanged. */
   tuning?: Pick<
     WorkerOptions,
@@ -96,10 +108,12 @@ function workflowSource(given: WorkflowBundle | undefined, dataConverter: DataCo
 }
 
 export async function createWorker(options: ProvisioningWorkerOptions): Promise<Worker> {
+  const namespace = options.namespace ?? 'default';
+  await checkSearchAttributes(options.connection, namespace, options.searchAttributes);
   const workflows = workflowSource(options.workflowBundle, options.dataConverter);
   return Worker.create({
     connection: options.connection,
-    namespace: options.namespace ?? 'default',
+    namespace,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities(options.api),
     dataConverter: options.dataConverter,
@@ -121,6 +135,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const target = temporalTargetFromEnv();
   const taskQueue = env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE;
   const dataConverter = dataConverterFromEnv(env);
+  const searchAttributes = searchAttributePolicyFromEnv(env);
   const tracing = tracingFromEnv(env);
   requirePrebuiltBundleInProduction(env, dataConverter);
   const connection = await NativeConnection.connect(target.connectionOptions);
@@ -133,6 +148,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       tuning,
       dataConverter,
       tracing,
+      searchAttributes,
     });
     console.log(`[worker] polling task queue ${taskQueue} on ${describeTemporalTarget(target)}`);
     console.log(`[worker] tuning: ${describeWorkerTuning(tuning)}`);
@@ -158,6 +174,18 @@ function requirePrebuiltBundleInProduction(env: NodeJS.ProcessEnv, dataConverter
     `NODE_ENV=production needs a prebuilt workflow bundle (${prebuilt ?? 'none fits this data converter'}): ` +
       'run `npm run build`, then start the compiled worker, `npm run worker:prod` (node dist/worker.js)',
   );
+}
+
+/**
+ * `ORCHESTRATOR_REGISTER_SEARCH_ATTRIBUTES=true`: the worker registers the search attributes its
+ * namespace lacks instead of refusing to start. Opt-in: registering changes the namespace, an
+ * operator's decision, and needs rights a worker usually does not have.
+ */
+export function searchAttributePolicyFromEnv(env: NodeJS.ProcessEnv = process.env): SearchAttributePolicy {
+  const value = env.ORCHESTRATOR_REGISTER_SEARCH_ATTRIBUTES;
+  if (value === undefined || value === '' || value === 'false') return 'require';
+  if (value === 'true') return 'register';
+  throw new ConfigurationError('ORCHESTRATOR_REGISTER_SEARCH_ATTRIBUTES must be true or false');
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
