@@ -25,14 +25,9 @@ import {
   type OrchestratorTarget,
 } from './cli/orchestrator-target';
 import { progressViewFor } from './cli/progress-view';
-import {
-  openTemporalForStart,
-  stateDirFromEnv,
-  temporalSettingsFromEnv,
-  type TemporalSettings,
-} from './cli/start-temporal';
+import { openTemporalForStart, temporalSettingsFromEnv, type TemporalSettings } from './cli/start-temporal';
 import { webUiLink } from './cli/web-ui';
-import { keysForStart, type StartKeys } from './codec/local-key';
+import { configuredKeys, type ConfiguredKeys } from './codec/configured-keys';
 import { createWorker } from './worker';
 import { describeRemoval } from './workflows/remove-resources';
 import type { teardownOrchestrator } from './workflows/teardown';
@@ -87,10 +82,10 @@ async function main(argv: string[]): Promise<number> {
   // Read and checked before anything starts, so a bad setting leaves no dev server behind.
   let temporalSettings: TemporalSettings;
   let orchestratorInEnv: OrchestratorTarget | undefined;
-  let keys: StartKeys;
+  let keys: ConfiguredKeys;
   try {
     temporalSettings = temporalSettingsFromEnv(tag);
-    keys = keysForStart(stateDirFromEnv());
+    keys = configuredKeys(process.env, { createLocalKey: true });
     orchestratorInEnv = configuredOrchestrator();
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;

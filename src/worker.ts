@@ -30,7 +30,8 @@ import type { DataConverter } from '@temporalio/common';
 import { createActivities } from './activities';
 import { OrchestratorClient, clientOptionsFromEnv, type OrchestratorApi } from './api';
 import { describeClientOptions } from './cli/describe-orchestrator';
-import { dataConverterFromEnv, FAILURE_CONVERTER_PATH } from './codec/data-converter';
+import { configuredKeys, localKeyFilePath } from './codec/configured-keys';
+import { dataConverterFor, FAILURE_CONVERTER_PATH } from './codec/data-converter';
 import { ConfigurationError } from './cli/configuration-error';
 import { workerTelemetry } from './observability/interceptors';
 import { runtimeTelemetryFromEnv } from './observability/runtime';
@@ -134,7 +135,8 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const api = new OrchestratorClient(orchestrator);
   const target = temporalTargetFromEnv();
   const taskQueue = env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE;
-  const dataConverter = dataConverterFromEnv(env);
+  const keys = configuredKeys(env);
+  const dataConverter = dataConverterFor(keys);
   const searchAttributes = searchAttributePolicyFromEnv(env);
   const tracing = tracingFromEnv(env);
   requirePrebuiltBundleInProduction(env, dataConverter);
@@ -154,7 +156,11 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
     console.log(`[worker] tuning: ${describeWorkerTuning(tuning)}`);
     console.log(`[worker] Orchestrator: ${describeClientOptions(orchestrator)}`);
     console.log(
-      `[worker] payloads: ${dataConverter ? 'encrypted' : 'not encrypted (no ORCHESTRATOR_ENCRYPTION_* keys)'}`,
+      `[worker] payloads: ${
+        keys
+          ? `encrypted with key ${keys.ring.currentKeyId} (from ${keys.source})`
+          : `not encrypted (no ORCHESTRATOR_ENCRYPTION_* keys, no key file at ${localKeyFilePath(env)})`
+      }`,
     );
     await worker.run();
     console.log('[worker] stopped');

@@ -4,7 +4,10 @@
  */
 export const EXIT = {
   ok: 0,
-  /** The provisioning failed, or Temporal refused a request: the line says why. */
+  /**
+   * The provisioning failed, Temporal refused a request, or the run's data cannot be decrypted
+   * here (the line names the key and where to give it): the line says why.
+   */
   failed: 1,
   /** Bad usage, input or configuration, named: nothing was started. */
   usage: 2,

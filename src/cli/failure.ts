@@ -4,6 +4,7 @@
  * stack trace are for `--debug`.
  */
 import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { MissingEncryptionKeyError, PayloadDecryptionError } from '../codec/encryption-codec';
 import { TemporalUnreachableError } from '../temporal/bounded-connect';
 import { InvalidProvisionInputError } from '../workflows/provision-input';
 import { ConfigurationError } from './configuration-error';
@@ -34,8 +35,12 @@ export function explainFailure(err: unknown): CliFailure {
   if (err instanceof InvalidProvisionInputError) {
     return { exitCode: EXIT.usage, line: oneLine(`error: ${err.message}; nothing was started`) };
   }
+  const root = rootCause(err);
+  // A run this process cannot decrypt: the codec's message names the key and where to put it.
+  if (root instanceof MissingEncryptionKeyError || root instanceof PayloadDecryptionError) {
+    return { exitCode: EXIT.failed, line: oneLine(`error: cannot read the run's data: ${root.message}`) };
+  }
   if (err instanceof WorkflowFailedError) {
-    const root = rootCause(err);
     return {
       exitCode: EXIT.failed,
       line: oneLine(
@@ -45,21 +50,18 @@ export function explainFailure(err: unknown): CliFailure {
     };
   }
   if (err instanceof WorkflowUpdateFailedError) {
-    const root = rootCause(err);
     return {
       exitCode: EXIT.failed,
       line: oneLine(`error: update failed: ${root.message}${failureType(root)} (--debug shows every cause)`),
     };
   }
   if (err instanceof ServiceError) {
-    const reason = rootCause(err);
-    const because = reason === err ? '' : `: ${reason.message}`;
+    const because = root === err ? '' : `: ${root.message}`;
     return {
       exitCode: EXIT.failed,
       line: oneLine(`error: Temporal refused the request (${err.message})${because}`),
     };
   }
-  const root = rootCause(err);
   return {
     exitCode: EXIT.failed,
     line: oneLine(`error: ${root.name}: ${root.message} (--debug shows the stack trace)`),

@@ -94,7 +94,7 @@ const VERBS: Readonly<Record<string, (args: string[]) => Promise<number>>> = {
 
 /** Connects to Temporal (with the data converter the worker uses), runs `run`, and closes the connection. */
 export async function withTemporal(run: (temporal: TemporalConnection) => Promise<number>): Promise<number> {
-  // Encrypted whenever ORCHESTRATOR_ENCRYPTION_* keys are set, as the worker is (src/codec).
+  // The keys of every entry point (src/codec/configured-keys.ts): npm start's runs read with no setting.
   let dataConverter;
   try {
     dataConverter = dataConverterFromEnv();

@@ -3,7 +3,7 @@
  * TLS / API key settings), else the embedded dev server with its state under `.local/`.
  * The settings are read first, on their own, so a bad one is reported before anything starts.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -15,6 +15,7 @@ import {
   type TemporalTarget,
 } from '../temporal/connection';
 import { startCodecServer, type RunningCodecServer } from '../codec/codec-server';
+import { stateDirFromEnv } from '../codec/configured-keys';
 import { encryptedDataConverter } from '../codec/data-converter';
 import { EncryptionCodec } from '../codec/encryption-codec';
 import type { KeyRing } from '../codec/key-ring';
@@ -23,9 +24,6 @@ import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
 import { ConfigurationError, namesOfSetVariables } from './configuration-error';
 import { startEmbeddedTemporal } from './dev-server';
 import { webUiBaseUrl } from './web-ui';
-
-/** Git-ignored; holds the dev server's SQLite state between runs. `ORCHESTRATOR_STATE_DIR` overrides it. */
-export const LOCAL_STATE_DIR = resolve(__dirname, '..', '..', '.local');
 
 export type TemporalSettings =
   | { kind: 'cluster'; target: TemporalTarget; address: string; uiBaseUrl?: string; taskQueue: string }
@@ -69,11 +67,6 @@ export function temporalSettingsFromEnv(tag: string, env: NodeJS.ProcessEnv = pr
     dbFile: join(stateDirFromEnv(env), 'temporal.db'),
     taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
   };
-}
-
-/** Where `npm start` keeps its state: the dev server's SQLite file and the local encryption key. */
-export function stateDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ORCHESTRATOR_STATE_DIR || LOCAL_STATE_DIR;
 }
 
 function clusterTarget(env: NodeJS.ProcessEnv): TemporalTarget {

@@ -1,17 +1,19 @@
 /**
- * The data converter of encrypted deployments, for the Client and the Worker alike:
+ * The data converter of the Client and the Worker alike:
  *
- *     const dataConverter = dataConverterFromEnv();      // undefined when no key is configured
+ *     const dataConverter = dataConverterFromEnv();      // the keys of ./configured-keys.ts
  *     const client = new Client({ connection, namespace, dataConverter });
  *     const worker = await createWorker({ connection, api, dataConverter });
  *
- * Payloads are encrypted by `EncryptionCodec`; failure messages and stack traces by way of
- * `failureConverter` (src/codec/failure-converter.ts), which the worker also bundles into the
- * workflow sandbox.
+ * With keys, payloads are encrypted by `EncryptionCodec`, failure messages and stack traces by way
+ * of `failureConverter` (src/codec/failure-converter.ts), which the worker also bundles into the
+ * workflow sandbox. Without, payloads travel unencrypted and an encrypted one is refused naming
+ * its key (`KeylessCodec`).
  */
 import type { DataConverter } from '@temporalio/common';
-import { EncryptionCodec } from './encryption-codec';
-import { keyRingFromEnv, type KeyRing } from './key-ring';
+import { configuredKeys, type ConfiguredKeys } from './configured-keys';
+import { EncryptionCodec, KeylessCodec } from './encryption-codec';
+import type { KeyRing } from './key-ring';
 
 /** Loaded by path: the worker bundles it with the workflow code, and the client requires it. */
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
@@ -21,13 +23,17 @@ export function encryptedDataConverter(ring: KeyRing): DataConverter {
   return { payloadCodecs: [new EncryptionCodec(ring)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
+/** Encrypted with `keys`; without keys, the SDK's default converter that names a missing key. */
+export function dataConverterFor(keys: ConfiguredKeys | undefined): DataConverter {
+  return keys ? encryptedDataConverter(keys.ring) : { payloadCodecs: [new KeylessCodec()] };
+}
+
 /**
- * The encrypted data converter when the environment configures keys (see src/codec/key-ring.ts),
- * else `undefined`: the SDK's default, unencrypted.
+ * The data converter for the keys this process has by the rule of ./configured-keys.ts: the
+ * environment's key ring, else the state folder's key file, else none.
  *
- * @throws EncryptionConfigError naming the variable and the rule, never a key.
+ * @throws EncryptionConfigError naming the variable or the file and the rule, never a key.
  */
-export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter | undefined {
-  const ring = keyRingFromEnv(env);
-  return ring && encryptedDataConverter(ring);
+export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): DataConverter {
+  return dataConverterFor(configuredKeys(env));
 }

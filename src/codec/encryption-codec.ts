@@ -11,7 +11,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { KeyRing } from './key-ring';
+import { LOCAL_KEY_FILE } from './configured-keys';
+import { ENCRYPTION_ENV, type KeyRing } from './key-ring';
 
 export const ENCODING_ENCRYPTED = 'binary/encrypted';
 export const METADATA_KEY_ID = 'encryption-key-id';
@@ -20,16 +21,24 @@ const CIPHER = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** A payload names a key the ring does not hold (rotated out, or another environment's). */
+/**
+ * A payload names a key this process does not hold: rotated out of the ring, another
+ * environment's, or no key configured at all (a shell beside `npm start` without its key file).
+ */
 export class MissingEncryptionKeyError extends Error {
   override readonly name = 'MissingEncryptionKeyError';
   constructor(
     readonly keyId: string,
     knownKeyIds: readonly string[],
   ) {
+    const held =
+      knownKeyIds.length > 0
+        ? `which is not in the key ring (it holds ${knownKeyIds.join(', ')})`
+        : 'and no encryption key is configured';
     super(
-      `a payload is encrypted with key "${keyId}", which is not in the key ring (it holds ${knownKeyIds.join(', ')}); ` +
-        'add that key to the ring (ORCHESTRATOR_ENCRYPTION_KEYS or the key file) to read it',
+      `a payload is encrypted with key ${JSON.stringify(keyId.slice(0, 64))}, ${held}: give this process ` +
+        `that key in ${ENCRYPTION_ENV.keys} or ${ENCRYPTION_ENV.keyFile}, or, with neither set, in the ` +
+        `state folder's ${LOCAL_KEY_FILE} (.local/ or ORCHESTRATOR_STATE_DIR; npm start writes it there)`,
     );
   }
 }
@@ -75,10 +84,8 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   private decrypt(payload: Payload): Payload {
-    const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
-    if (!encoding || Buffer.from(encoding).toString() !== ENCODING_ENCRYPTED) return payload;
-    const keyIdBytes = payload.metadata?.[METADATA_KEY_ID];
-    const keyId = keyIdBytes ? Buffer.from(keyIdBytes).toString() : '';
+    const keyId = encryptedWith(payload);
+    if (keyId === undefined) return payload;
     const key = this.ring.keys.get(keyId);
     if (!key) throw new MissingEncryptionKeyError(keyId, [...this.ring.keys.keys()]);
     const data = Buffer.from(payload.data ?? new Uint8Array());
@@ -97,4 +104,35 @@ export class EncryptionCodec implements PayloadCodec {
     }
     return temporal.api.common.v1.Payload.decode(plain);
   }
+}
+
+/**
+ * The codec of a process without keys: payloads pass as they are, and an encrypted one is
+ * refused naming its key and how to provide it (the SDK's converter alone would fail with
+ * "Unknown encoding: binary/encrypted").
+ */
+export class KeylessCodec implements PayloadCodec {
+  encode(payloads: Payload[]): Promise<Payload[]> {
+    return Promise.resolve(payloads);
+  }
+
+  decode(payloads: Payload[]): Promise<Payload[]> {
+    return new Promise((resolve) =>
+      resolve(
+        payloads.map((payload) => {
+          const keyId = encryptedWith(payload);
+          if (keyId !== undefined) throw new MissingEncryptionKeyError(keyId, []);
+          return payload;
+        }),
+      ),
+    );
+  }
+}
+
+/** The key ID of an encrypted payload ('' when it names none); undefined when it is not encrypted. */
+function encryptedWith(payload: Payload): string | undefined {
+  const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
+  if (!encoding || Buffer.from(encoding).toString() !== ENCODING_ENCRYPTED) return undefined;
+  const keyIdBytes = payload.metadata?.[METADATA_KEY_ID];
+  return keyIdBytes ? Buffer.from(keyIdBytes).toString() : '';
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run codec-server`: the Web UI's (and the Temporal CLI's) remote codec endpoint, with the
- * key ring of the workers (ORCHESTRATOR_ENCRYPTION_*, see ./key-ring.ts).
+ * workers' keys, found by the rule of ./configured-keys.ts (ORCHESTRATOR_ENCRYPTION_*, else the
+ * state folder's key file).
  *
  *   ORCHESTRATOR_CODEC_TOKEN    the shared token, at least 16 characters (required)
  *   ORCHESTRATOR_CODEC_ORIGINS  the Web UI origins allowed to call it, comma-separated
@@ -10,17 +11,19 @@
 import { ConfigurationError } from '../cli/configuration-error';
 import { startCodecServer, MIN_TOKEN_LENGTH, type CodecServerOptions } from './codec-server';
 import { EncryptionCodec } from './encryption-codec';
-import { ENCRYPTION_ENV, keyRingFromEnv } from './key-ring';
+import { configuredKeys, localKeyFilePath } from './configured-keys';
+import { ENCRYPTION_ENV } from './key-ring';
 
 const DEFAULT_ORIGINS = 'http://localhost:8233,http://127.0.0.1:8233';
 const DEFAULT_PORT = 8888;
 
 /** @throws ConfigurationError naming the variable and the rule, never a value. */
 export function codecServerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): CodecServerOptions {
-  const ring = keyRingFromEnv(env);
-  if (!ring) {
+  const keys = configuredKeys(env);
+  if (!keys) {
     throw new ConfigurationError(
-      `the codec server needs the workers' keys: set ${ENCRYPTION_ENV.keys} or ${ENCRYPTION_ENV.keyFile}`,
+      `the codec server needs the workers' keys: set ${ENCRYPTION_ENV.keys} or ${ENCRYPTION_ENV.keyFile}, ` +
+        `or have the state folder's key file at ${localKeyFilePath(env)} (npm start writes it)`,
     );
   }
   const token = env.ORCHESTRATOR_CODEC_TOKEN ?? '';
@@ -42,7 +45,7 @@ export function codecServerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
     }
   }
   return {
-    codec: new EncryptionCodec(ring),
+    codec: new EncryptionCodec(keys.ring),
     token,
     allowedOrigins,
     host: env.ORCHESTRATOR_CODEC_HOST || '127.0.0.1',

@@ -1,4 +1,7 @@
 /** The codec server over a real socket: the protocol's round trip, its token, CORS and limits. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { startCodecServer, type RunningCodecServer } from '../../src/codec/codec-server';
@@ -150,8 +153,12 @@ test('bad requests are refused with a reason: size, type, JSON, shape, path, met
 
 test('npm run codec-server checks its settings, naming the variable and never a value', () => {
   const keys = `k1:${Buffer.alloc(32, 3).toString('base64')}`;
-  expect(() => codecServerOptionsFromEnv({ ORCHESTRATOR_CODEC_TOKEN: TOKEN })).toThrow(
-    /needs the workers' keys: set ORCHESTRATOR_ENCRYPTION_KEYS/,
+  const emptyStateDir = mkdtempSync(join(tmpdir(), 'codec-server-'));
+  expect(() =>
+    codecServerOptionsFromEnv({ ORCHESTRATOR_CODEC_TOKEN: TOKEN, ORCHESTRATOR_STATE_DIR: emptyStateDir }),
+  ).toThrow(
+    `needs the workers' keys: set ORCHESTRATOR_ENCRYPTION_KEYS or ORCHESTRATOR_ENCRYPTION_KEY_FILE, ` +
+      `or have the state folder's key file at ${join(emptyStateDir, 'encryption-keys.json')}`,
   );
   expect(() =>
     codecServerOptionsFromEnv({ ORCHESTRATOR_ENCRYPTION_KEYS: keys, ORCHESTRATOR_CODEC_TOKEN: 'short' }),

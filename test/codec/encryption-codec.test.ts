@@ -44,7 +44,9 @@ test('a payload whose key left the ring fails naming the key ID, never with garb
   const failure = withoutK1.decode([old!]);
   await expect(failure).rejects.toThrow(MissingEncryptionKeyError);
   await expect(failure).rejects.toThrow(
-    /encrypted with key "k1", which is not in the key ring \(it holds k2\)/,
+    'a payload is encrypted with key "k1", which is not in the key ring (it holds k2): give this ' +
+      'process that key in ORCHESTRATOR_ENCRYPTION_KEYS or ORCHESTRATOR_ENCRYPTION_KEY_FILE, or, with ' +
+      "neither set, in the state folder's encryption-keys.json (.local/ or ORCHESTRATOR_STATE_DIR",
   );
 });
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_TO } from '../../src/cli/demo-input';
-import { LOCAL_KEY_FILE } from '../../src/codec/local-key';
+import { LOCAL_KEY_FILE } from '../../src/codec/configured-keys';
 import { cleanEnv, runScript, stopRunningScripts } from '../cli/processes';
 import { sqliteText } from './support';
 
