@@ -129,27 +129,35 @@ function readInputFile(path: string): unknown {
   }
 }
 
-/** Only what was given is set, so a missing flag surfaces as "is required" on its field. */
+/**
+ * Only what was given is set, so a missing flag surfaces as "is required" on its field. Both
+ * flags of a new-or-existing pair go into the input when both are given (`--store-name` with
+ * `--store-id`): the input's own parse refuses that as contradictory, as it does from a file or
+ * the library, instead of this picking one of them.
+ */
 function inputFromFlags(flags: Flags): unknown {
   const channel = flags.channel ?? 'SMS';
   const recipients = (flags.to ?? []).map((address) => ({ address, channel }));
+  const storeId = flags['store-id'];
+  const conversationId = flags['conversation-id'];
   return {
     provisioningId: flags['provisioning-id'],
     memoryStore:
-      flags['store-id'] !== undefined
-        ? { existingStoreId: flags['store-id'] }
-        : { displayName: flags['store-name'] },
+      storeId === undefined
+        ? { displayName: flags['store-name'] }
+        : definedOnly({ displayName: flags['store-name'], existingStoreId: storeId }),
     configuration: {
       displayName: flags['config-name'],
       description: flags['config-description'] ?? DEFAULT_CONFIG_DESCRIPTION,
     },
+    // --to names the message's recipients too: it makes participants of a new conversation only.
     conversation:
-      flags['conversation-id'] !== undefined
-        ? { existingConversationId: flags['conversation-id'] }
-        : {
+      conversationId === undefined
+        ? {
             name: flags['conversation-name'],
             participants: recipients.map((address) => ({ type: 'CUSTOMER', addresses: [address] })),
-          },
+          }
+        : definedOnly({ name: flags['conversation-name'], existingConversationId: conversationId }),
     message: {
       from: flags.from === undefined ? {} : { address: flags.from, channel },
       to: recipients,
@@ -158,8 +166,18 @@ function inputFromFlags(flags: Flags): unknown {
   };
 }
 
+/** The entries whose value is set: the input's parse sees a key as given even when undefined. */
+function definedOnly(fields: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
 const FLAG_OF_FIELD: Record<string, string> = {
   provisioningId: '--provisioning-id',
+  // A new-or-existing pair given both ways is refused on the object itself.
+  memoryStore: '--store-name, --store-id',
+  conversation: '--conversation-name, --conversation-id',
   'memoryStore.displayName': '--store-name',
   'memoryStore.existingStoreId': '--store-id',
   'configuration.displayName': '--config-name',

@@ -4,6 +4,7 @@
  * failures: one line and a documented exit code for Temporal unreachable or refusing, the stack
  * trace only with --debug.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -103,6 +104,45 @@ test('npm run provision -- --file refuses each bad input: exit 2, one line namin
   }
   expect(await workflowCount()).toBe(before);
 });
+
+test.each([
+  ['--store-name', '--store-id', 'mem_store_01aaaaaaaaaaaaaaaaaaaaaaaa', 'memoryStore'],
+  [
+    '--conversation-name',
+    '--conversation-id',
+    'conv_conversation_01aaaaaaaaaaaaaaaaaaaaaaaa',
+    'conversation',
+  ],
+])(
+  "npm run provision with %s and %s together: exit 2, the library's refusal naming both flags, no workflow",
+  async (newFlag, existingFlag, id, field) => {
+    const provisioningId = `both-${randomUUID().slice(0, 8)}`;
+    const given: Record<string, string> = {
+      '--provisioning-id': provisioningId,
+      '--store-name': 'acme-store',
+      '--config-name': 'Acme support',
+      '--conversation-name': 'acme-first',
+      '--from': '+15550100',
+      '--to': '+15550101',
+      '--text': 'Welcome',
+      [existingFlag]: id,
+    };
+    const before = await workflowCount();
+    const run = runScript('src/cli/provision.ts', Object.entries(given).flat(), env);
+    expect(await run.exited).toBe(2);
+    expect(linesOf(run.stderr())).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^error: invalid provisioning input, nothing was started: ${field} \\(${newFlag}, ${existingFlag}\\): give .* not both`,
+        ),
+      ),
+    ]);
+    await expect(
+      stack.client.workflow.getHandle(`provision-${provisioningId}`).describe(),
+    ).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    expect(await workflowCount()).toBe(before);
+  },
+);
 
 describe('when Temporal cannot be reached', () => {
   const validFile = () => inputFile('valid', e2eInput());

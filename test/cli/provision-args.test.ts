@@ -8,7 +8,7 @@ import {
   parseProvisionArgs,
   UsageError,
 } from '../../src/cli/provision-args';
-import { parseProvisionInput } from '../../src/workflows/provision-input';
+import { InvalidProvisionInputError, parseProvisionInput } from '../../src/workflows/provision-input';
 
 const FLAGS = [
   '--store-name', 'acme-store',
@@ -112,4 +112,48 @@ test('validation errors map back to the flag that set the field', () => {
   expect(flagFor('message.to.0.address')).toBe('--to');
   expect(flagFor('conversation.participants.1.addresses')).toBe('--to');
   expect(flagFor('polling.initialIntervalMs')).toBeUndefined();
+});
+
+describe('a new and an existing resource given together are refused by the input parse, naming both flags', () => {
+  const STORE_ID = 'mem_store_01aaaaaaaaaaaaaaaaaaaaaaaa';
+  const CONVERSATION_ID = 'conv_conversation_01aaaaaaaaaaaaaaaaaaaaaaaa';
+  const inputOf = (argv: string[]) => {
+    const command = parseProvisionArgs(argv);
+    if (command.kind !== 'start') throw new Error('not a start command');
+    return command.input;
+  };
+  const issuesOf = (argv: string[]) => {
+    try {
+      parseProvisionInput(inputOf(argv));
+    } catch (err) {
+      if (err instanceof InvalidProvisionInputError) return err.issues;
+      throw err;
+    }
+    throw new Error('the input was accepted');
+  };
+
+  test('--store-name with --store-id', () => {
+    expect(issuesOf([...FLAGS, '--store-id', STORE_ID])).toEqual([
+      { path: 'memoryStore', message: expect.stringMatching(/^give displayName .* not both/) as string },
+    ]);
+    expect(flagFor('memoryStore')).toBe('--store-name, --store-id');
+  });
+
+  test('--conversation-name with --conversation-id', () => {
+    expect(issuesOf([...FLAGS, '--conversation-id', CONVERSATION_ID])).toEqual([
+      {
+        path: 'conversation',
+        message: expect.stringMatching(/^give name and participants .* not both/) as string,
+      },
+    ]);
+    expect(flagFor('conversation')).toBe('--conversation-name, --conversation-id');
+  });
+
+  test('--conversation-id alone: --to names the recipients, not participants', () => {
+    const name = FLAGS.indexOf('--conversation-name');
+    const argv = [...FLAGS.slice(0, name), ...FLAGS.slice(name + 2), '--conversation-id', CONVERSATION_ID];
+    expect(parseProvisionInput(inputOf(argv)).conversation).toEqual({
+      existingConversationId: CONVERSATION_ID,
+    });
+  });
 });
