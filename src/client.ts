@@ -15,7 +15,6 @@ import {
   DEFAULT_TASK_QUEUE,
   OrchestratorStoreId,
   progressQuery,
-  provisioningWorkflowId,
   resolveMessageOutcomeUpdate,
   type MessageDecision,
   ProvisioningStep,
@@ -23,6 +22,7 @@ import {
   type ProvisionResult,
 } from './workflows/definitions';
 import { parseProvisionInput, type ProvisionInput } from './workflows/provision-input';
+import { provisioningWorkflowId } from './workflows/workflow-ids';
 
 /** A handle to a provisioning run, from `startProvisioning` or `client.workflow.getHandle(id)`. */
 export type ProvisioningHandle = WorkflowHandle<typeof provisionOrchestrator>;

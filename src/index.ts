@@ -15,7 +15,6 @@ export {
   OrchestratorConfigurationId,
   OrchestratorStoreId,
   progressQuery,
-  provisioningWorkflowId,
   ProvisioningStep,
   SEARCH_ATTRIBUTE_KEYS,
   StuckOperationId,
@@ -31,14 +30,14 @@ export {
   type ResourceOrigin,
   type StepReport,
 } from './workflows/definitions';
+export { configurationUpdatesWorkflowId, provisioningWorkflowId } from './workflows/workflow-ids';
+export { InvalidInputError, type InputIssue } from './workflows/input-schema';
 export {
   InvalidProvisionInputError,
   parseProvisionInput,
-  type InputIssue,
   type ProvisionInput,
 } from './workflows/provision-input';
 export {
-  configurationUpdatesWorkflowId,
   UPDATE_STEPS,
   type ConfigurationUpdateResult,
   type UpdateProgress,

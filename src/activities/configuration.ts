@@ -3,8 +3,15 @@
  * every retry of the activity is the same logical request to the API.
  */
 import type { ConfigurationRequest, Operation, OrchestratorApi } from '../api/types';
-import type { CurrentConfiguration } from '../workflows/configuration-patch';
 import { withinAttempt } from './within-attempt';
+
+/** A configuration as read for an update: its ID, the version to send back, and its mutable fields. */
+export interface CurrentConfiguration {
+  id: string;
+  /** Optimistic locking: sent with the `PUT`, which the API refuses (409) once another change got in first. */
+  version?: number;
+  fields: ConfigurationRequest;
+}
 
 export interface ConfigurationCreation {
   operationId: string;

@@ -33,6 +33,7 @@ export type {
   ConfigurationCandidate,
   ConfigurationCreation,
   ConfigurationReplacement,
+  CurrentConfiguration,
 } from './configuration';
 export type { ConversationCreation, ConversationLookFirst, MessageAccepted } from './conversation';
 export type { StoreCreation } from './memory-store';

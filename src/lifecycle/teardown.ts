@@ -33,7 +33,7 @@ import {
   type ProvisionResult,
   type ResourceOrigin,
 } from '../workflows/definitions';
-import type { PollingInput } from '../workflows/provision-input';
+import type { PollingInput } from '../workflows/polling-input';
 import type { teardownOrchestrator } from '../workflows/teardown';
 import { parseTeardownInput, type TeardownInput } from '../workflows/teardown-input';
 

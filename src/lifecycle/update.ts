@@ -18,7 +18,6 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { canonicalJson } from '../workflows/configuration-patch';
 import {
   applyPatchUpdate,
-  configurationUpdatesWorkflowId,
   DEFAULT_TASK_QUEUE,
   LifecycleOperation,
   OrchestratorConfigurationId,
@@ -33,6 +32,7 @@ import {
   type ParsedUpdateRequest,
   type UpdateRequest,
 } from '../workflows/update-input';
+import { configurationUpdatesWorkflowId } from '../workflows/workflow-ids';
 
 export interface UpdateConfigurationOptions {
   /** The task queue the workers poll. @default DEFAULT_TASK_QUEUE */

@@ -6,17 +6,12 @@
  * to `maxTries` tries; then the update fails as a `VersionConflict` naming the version it sent and
  * the current one. A patch that changes nothing completes without a `PUT`.
  */
-import { ActivityFailure, ApplicationFailure, uuid4 } from '@temporalio/workflow';
-import type { ConfigurationReplacement } from '../activities';
+import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
+import type { ConfigurationReplacement, CurrentConfiguration } from '../activities';
 import { activities } from './activity-calls';
-import {
-  applyPatch,
-  changesMissingFrom,
-  type CurrentConfiguration,
-  type FieldChange,
-} from './configuration-patch';
+import { applyPatch, changesMissingFrom, type FieldChange } from './configuration-patch';
 import type { ConfigurationUpdateResult, UpdateStep } from './definitions';
-import { FailureType } from './failure-types';
+import { failureTypeOf, FailureType } from './failure-types';
 import type { StepRunner } from './step-runner';
 import type { ParsedUpdateRequest } from './update-input';
 import { classifyOperation } from './verdicts';
@@ -79,8 +74,7 @@ async function sentUnlessConflict(
   try {
     return await put;
   } catch (error) {
-    const cause = error instanceof ActivityFailure ? error.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === FailureType.ResourceConflict) return 'conflict';
+    if (failureTypeOf(error) === FailureType.ResourceConflict) return 'conflict';
     throw error;
   }
 }

@@ -6,21 +6,10 @@
  * settings, as the API's full-replace `PUT` would. A field is changed only when its new value
  * differs from the current one (compared as canonical JSON, so key order never counts).
  */
-import type { z } from 'zod';
 import type { ConfigurationRequest } from '../api/types';
-import type { configurationPatchSchema } from './provision-input';
+import type { ConfigurationPatch } from './configuration-input';
 
-/** The fields a patch may set, each with its documented rules (`configurationPatchSchema()`). */
-export type ConfigurationPatch = z.output<ReturnType<typeof configurationPatchSchema>>;
 export type ConfigurationField = keyof ConfigurationPatch;
-
-/** A configuration as read for an update: its ID, the version to send back, and its mutable fields. */
-export interface CurrentConfiguration {
-  id: string;
-  /** Optimistic locking: sent with the `PUT`, which the API refuses (409) once another change got in first. */
-  version?: number;
-  fields: ConfigurationRequest;
-}
 
 /** One field an update changed. A field that was (or becomes) unset reads `null`. */
 export interface FieldChange {

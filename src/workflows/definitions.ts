@@ -1,11 +1,10 @@
 /**
- * Names shared by the workflow, the worker and the client: task queue, search attributes, the
- * progress query and the shapes of progress and result. Deterministic, so the workflow bundle
- * can import it.
+ * The contract of the lifecycle workflows, shared by the workflows, the worker and the client:
+ * the task queue, the search attributes, the queries and updates, and the shapes of progress and
+ * result. The workflow IDs are in ./workflow-ids, the inputs in ./*-input.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ProvisionInput } from './provision-input';
 import type { FieldChange } from './configuration-patch';
 import type { UpdateRequest } from './update-input';
 
@@ -209,37 +208,6 @@ export const resolveMessageOutcomeUpdate = defineUpdate<MessageDecision, [Messag
   'resolveMessageOutcome',
 );
 
-// ---------- Workflow ID ----------
-
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
-/**
- * The workflow ID of a provisioning, derived from its identity so that starting the same
- * provisioning twice attaches to the running one instead of duplicating it:
- * - `provision-<provisioningId>` when the input names one;
- * - else `provision:<configuration>--<store>`, from the configuration's displayName and the
- *   store's displayName (or existing store ID), each slugged to `[a-z0-9-]`.
- *
- * No two identities share an ID: a provisioningId never holds a `:`, and a slug never holds
- * `--` (nor starts or ends with `-`), so the two names are told apart wherever they split.
- * Names differing only in case or punctuation do share an ID, on purpose: the API would treat
- * them as near-duplicates a person confuses anyway; `startProvisioning` refuses the second of
- * two such provisionings whose inputs differ.
- */
-export function provisioningWorkflowId(input: ProvisionInput): string {
-  if (input.provisioningId) return `provision-${input.provisioningId}`;
-  const store =
-    'existingStoreId' in input.memoryStore
-      ? input.memoryStore.existingStoreId
-      : input.memoryStore.displayName;
-  return `provision:${slug(input.configuration.displayName)}--${slug(store)}`;
-}
-
 // ---------- Configuration updates ----------
 
 /** The working steps of one configuration update; a version conflict starts again at the read. */
@@ -276,11 +244,3 @@ export type UpdateStatus =
 export const applyPatchUpdate = defineUpdate<ConfigurationUpdateResult, [UpdateRequest]>('applyPatch');
 /** One update's status, by its update ID (the `progress` query shows the update running now). */
 export const updateStatusQuery = defineQuery<UpdateStatus, [updateId: string]>('updateStatus');
-
-/**
- * The one workflow that applies every update of a configuration, one at a time: two updates
- * started at once join it and are applied in turn, so neither is lost.
- */
-export function configurationUpdatesWorkflowId(configurationId: string): string {
-  return `configuration-updates:${configurationId}`;
-}

@@ -1,10 +1,12 @@
 /**
  * The one vocabulary of failure types. Activities raise the `Api*`/`Resource*` types (translated
  * from the API client's errors in src/activities/failures.ts); workflows raise the others. Workflows
- * decide by these types only, never by an HTTP status or an API error class.
+ * decide by these types only (`failureTypeOf`), never by an HTTP status or an API error class.
  *
- * Deterministic (plain constants), so both the workflow bundle and the activities import it.
+ * Deterministic and free of I/O, so the workflow bundle, the activities and the client import it.
  */
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+
 export const FailureType = {
   // ---------- Raised by activities: what happened to an API request ----------
   /** 429 or 503: the server did not apply the request and asked for a wait (`nextRetryDelay`). An expected wait: BENIGN. */
@@ -65,3 +67,14 @@ export const NON_RETRYABLE_ACTIVITY_FAILURES: readonly FailureType[] = [
   FailureType.ResourceConflict,
   FailureType.ApiResponseInvalid,
 ];
+
+/** The failure an activity raised, out of the `ActivityFailure` a workflow receives it in; any other error as is. */
+export function failureOf(error: unknown): unknown {
+  return error instanceof ActivityFailure && error.cause ? error.cause : error;
+}
+
+/** The vocabulary type of a failure an activity, a poll or a step raised; undefined for any other error. */
+export function failureTypeOf(error: unknown): string | undefined {
+  const failure = failureOf(error);
+  return failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined;
+}

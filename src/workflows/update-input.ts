@@ -1,45 +1,47 @@
 /**
- * The request to update a configuration, validated by one zod schema at the client (before
- * anything starts) and by the workflow's update validator (before the update is accepted).
- *
- * Deterministic and free of I/O: the workflow bundle imports this file. Its schemas are not
- * exported, for the reason ./provision-input gives.
+ * The request to update a configuration, validated by one schema at the client (before anything
+ * starts) and by the workflow's update validator (before the update is accepted); and the input
+ * of the configuration's updates workflow.
  */
 import { z } from 'zod';
-import { CONFIGURATION_ID_PATTERN } from './input-rules';
+import { configurationPatchSchema } from './configuration-input';
+import { CONFIGURATION_ID_PATTERN } from '../api/field-rules';
 import {
-  configurationPatchSchema,
-  requiredFieldMessage,
-  toInputIssues,
+  inputSchema,
+  InvalidInputError,
+  matching,
   type InputIssue,
-  unfrozen,
-} from './provision-input';
+  type InputOf,
+  type ParsedInputOf,
+} from './input-schema';
 
 const CONFIGURATION_ID_MAX_LENGTH = 200;
 
 /** Fields a configuration has that no caller sets: the API (or the provisioning) owns them. */
-export const READ_ONLY_FIELDS = ['id', 'memoryStoreId', 'version', 'createdAt', 'updatedAt'] as const;
-const configurationPatch = configurationPatchSchema();
+const READ_ONLY_FIELDS: readonly string[] = ['id', 'memoryStoreId', 'version', 'createdAt', 'updatedAt'];
 /** Every field a patch may set. */
-export const MUTABLE_FIELDS = Object.keys(configurationPatch.shape);
+const MUTABLE_FIELDS = Object.keys(configurationPatchSchema().shape);
 
 /** Tries (read, apply, `PUT`) an update makes while others change the configuration in between. */
-export const DEFAULT_MAX_TRIES = 3;
-export const MAX_TRIES_LIMIT = 10;
+const DEFAULT_MAX_TRIES = 3;
+const MAX_TRIES_LIMIT = 10;
 
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+/** How long the updates workflow of a configuration waits for another update before it ends. */
+const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+const MAX_IDLE_TIMEOUT_MS = 24 * 3_600_000;
 
 /**
  * Each field of the patch named before zod's strict object sees it: a read-only field and an
  * unknown one are told apart, and the message lists what may be set.
  */
-const patch = z.preprocess<unknown, typeof configurationPatch, z.input<typeof configurationPatch>>(
-  (value, context) => {
+function patch() {
+  const fields = configurationPatchSchema();
+  return z.preprocess<unknown, typeof fields, z.input<typeof fields>>((value, context) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
     const settable = `fields a patch may set: ${MUTABLE_FIELDS.join(', ')}`;
     for (const key of Object.keys(value)) {
       if (MUTABLE_FIELDS.includes(key)) continue;
-      const readOnly = (READ_ONLY_FIELDS as readonly string[]).includes(key);
+      const readOnly = READ_ONLY_FIELDS.includes(key);
       context.addIssue({
         code: 'custom',
         path: [key],
@@ -54,75 +56,78 @@ const patch = z.preprocess<unknown, typeof configurationPatch, z.input<typeof co
     }
     // An issue here ends the pipe: the strict object never reports the same keys again.
     return value;
-  },
-  configurationPatch,
-);
+  }, fields);
+}
 
-const updateRequestSchema = z.strictObject({
-  configurationId: z
+function configurationId() {
+  return z
     .string()
     .max(CONFIGURATION_ID_MAX_LENGTH, `must be at most ${CONFIGURATION_ID_MAX_LENGTH} characters`)
-    .regex(unfrozen(CONFIGURATION_ID_PATTERN), 'must be a configuration ID (conv_configuration_...)'),
-  patch,
-  /**
-   * Names this request: the same requestId twice is one update, applied once. Without it, the
-   * request is named by a digest of the configuration ID and the patch.
-   */
-  requestId: z
-    .string()
-    .regex(REQUEST_ID_PATTERN, 'must be 1-128 letters, digits, dots, dashes, underscores or colons')
-    .optional(),
-  maxTries: z
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_TRIES_LIMIT, `must be at most ${MAX_TRIES_LIMIT}`)
-    .default(DEFAULT_MAX_TRIES),
-});
+    .check(matching(CONFIGURATION_ID_PATTERN, 'must be a configuration ID (conv_configuration_...)'));
+}
 
-/** What callers pass. */
-export type UpdateRequest = z.input<typeof updateRequestSchema>;
-/** What validation returns: `maxTries` filled in. */
-export type ParsedUpdateRequest = z.output<typeof updateRequestSchema>;
-
-/** Thrown by `parseUpdateRequest`; the message lists every `field.path: rule`. */
-export class InvalidUpdateRequestError extends Error {
-  readonly issues: InputIssue[];
-
+/** Thrown by `parseUpdateRequest` and `parseUpdatesInput`; the message lists every `field.path: rule`. */
+export class InvalidUpdateRequestError extends InvalidInputError {
   constructor(issues: InputIssue[]) {
-    super(`Invalid configuration update: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    super('configuration update', issues);
     this.name = 'InvalidUpdateRequestError';
-    this.issues = issues;
   }
 }
 
+const updateRequest = inputSchema(
+  () =>
+    z.strictObject({
+      configurationId: configurationId(),
+      patch: patch(),
+      /**
+       * Names this request: the same requestId twice is one update, applied once. Without it, the
+       * request is named by a digest of the configuration ID and the patch.
+       */
+      requestId: z
+        .string()
+        .check(
+          matching(
+            /^[A-Za-z0-9._:-]{1,128}$/,
+            'must be 1-128 letters, digits, dots, dashes, underscores or colons',
+          ),
+        )
+        .optional(),
+      maxTries: z
+        .number()
+        .int('must be a whole number')
+        .min(1, 'must be at least 1')
+        .max(MAX_TRIES_LIMIT, `must be at most ${MAX_TRIES_LIMIT}`)
+        .default(DEFAULT_MAX_TRIES),
+    }),
+  InvalidUpdateRequestError,
+);
+
+/** What callers pass. */
+export type UpdateRequest = InputOf<typeof updateRequest>;
+/** What validation returns: `maxTries` filled in. */
+export type ParsedUpdateRequest = ParsedInputOf<typeof updateRequest>;
+
 export function parseUpdateRequest(raw: unknown): ParsedUpdateRequest {
-  return parseWith(updateRequestSchema, raw);
+  return updateRequest.parse(raw);
 }
-
-function parseWith<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const parsed = schema.safeParse(raw, { error: requiredFieldMessage });
-  if (parsed.success) return parsed.data;
-  throw new InvalidUpdateRequestError(parsed.error.issues.flatMap((issue) => toInputIssues(issue, [])));
-}
-
-/** How long the updates workflow of a configuration waits for another update before it ends. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
-const MAX_IDLE_TIMEOUT_MS = 24 * 3_600_000;
 
 /** The input of a configuration's updates workflow (each patch arrives as a Workflow Update). */
-const updatesInputSchema = z.strictObject({
-  configurationId: updateRequestSchema.shape.configurationId,
-  idleTimeoutMs: z
-    .number()
-    .int('must be whole milliseconds')
-    .min(1_000, 'must be at least 1000 (one second)')
-    .max(MAX_IDLE_TIMEOUT_MS, 'must be at most 24 hours')
-    .default(DEFAULT_IDLE_TIMEOUT_MS),
-});
+const updatesInput = inputSchema(
+  () =>
+    z.strictObject({
+      configurationId: configurationId(),
+      idleTimeoutMs: z
+        .number()
+        .int('must be whole milliseconds')
+        .min(1_000, 'must be at least 1000 (one second)')
+        .max(MAX_IDLE_TIMEOUT_MS, 'must be at most 24 hours')
+        .default(DEFAULT_IDLE_TIMEOUT_MS),
+    }),
+  InvalidUpdateRequestError,
+);
 
-export type UpdatesInput = z.input<typeof updatesInputSchema>;
+export type UpdatesInput = InputOf<typeof updatesInput>;
 
-export function parseUpdatesInput(raw: unknown): z.output<typeof updatesInputSchema> {
-  return parseWith(updatesInputSchema, raw);
+export function parseUpdatesInput(raw: unknown): ParsedInputOf<typeof updatesInput> {
+  return updatesInput.parse(raw);
 }

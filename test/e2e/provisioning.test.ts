@@ -15,10 +15,10 @@ import {
   OrchestratorStoreId,
   PROVISION_STEPS,
   ProvisioningStep,
-  provisioningWorkflowId,
   type ProvisionProgress,
 } from '../../src/workflows/definitions';
 import { InvalidProvisionInputError } from '../../src/workflows/provision-input';
+import { provisioningWorkflowId } from '../../src/workflows/workflow-ids';
 import { expectNoCredentialsIn } from '../workflows/support';
 import { E2E_CREDENTIALS, e2eInput, startE2eStack, type E2eStack } from './support';
 

@@ -1,8 +1,5 @@
-import {
-  InvalidProvisionInputError,
-  parseProvisionInput,
-  type PollingInput,
-} from '../../src/workflows/provision-input';
+import type { PollingInput } from '../../src/workflows/polling-input';
+import { InvalidProvisionInputError, parseProvisionInput } from '../../src/workflows/provision-input';
 import { provisionInput } from './support';
 
 function issuesOf(raw: unknown): string[] {

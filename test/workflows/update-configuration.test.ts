@@ -12,7 +12,6 @@ import type { EmulatorStateSummary } from '../../src/emulator';
 import { updateConfiguration, type ConfigurationUpdateHandle } from '../../src/lifecycle/update';
 import {
   applyPatchUpdate,
-  configurationUpdatesWorkflowId,
   LifecycleOperation,
   OrchestratorConfigurationId,
   ProvisioningStep,
@@ -20,6 +19,7 @@ import {
 } from '../../src/workflows/definitions';
 import { InvalidUpdateRequestError, type UpdateRequest } from '../../src/workflows/update-input';
 import type { configurationUpdates } from '../../src/workflows/update-configuration';
+import { configurationUpdatesWorkflowId } from '../../src/workflows/workflow-ids';
 import {
   createConfigurationDirectly,
   createStoreDirectly,

@@ -1,4 +1,4 @@
-import { provisioningWorkflowId } from '../../src/workflows/definitions';
+import { provisioningWorkflowId } from '../../src/workflows/workflow-ids';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
 import { provisionInput } from './support';
 
