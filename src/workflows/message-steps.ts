@@ -26,37 +26,27 @@
  * unconfirmed message makes at most as many looks, within `operationDeadlineMs` of the failed
  * send. The step thus ends within about twice the deadline (1 hour with the defaults).
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  isCancellation,
-  log,
-  sleep,
-  TimeoutFailure,
-} from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, log, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { ApiFailureDetails, MessageAccepted } from '../activities';
 import type { SendMessageRequest } from '../api/types';
 import { activities } from './activity-calls';
-import type { ResourceOrigins, WorkingStep } from './definitions';
-import { FailureType } from './failure-types';
+import type { ResourceOrigins } from './definitions';
+import { failureOf, failureTypeOf, FailureType } from './failure-types';
 import { formatDuration } from './format';
 import { mayHoldEarlierWork, type Obtained } from './obtained';
 import { nextPollDelay } from './polling-policy';
 import type { ProvisionInput } from './provision-input';
-import type { StepRunner } from './step-runner';
+import type { ProvisioningContext } from './provisioning-context';
 import { classifyAction } from './verdicts';
-import type { MessageDecisionGate } from './message-decision';
-
-type Run = StepRunner<WorkingStep>;
 
 /** Sends the first message, or adopts it when found already sent; says which. */
 export async function sendFirstMessage(
   message: ProvisionInput['message'],
   conversation: Obtained,
-  run: Run,
-  decisions: MessageDecisionGate,
+  context: ProvisioningContext,
 ): Promise<ResourceOrigins['message']> {
-  const unconfirmed: Unconfirmed = { ...message.unconfirmed, decisions };
+  const { run } = context;
+  const unconfirmed: Unconfirmed = message.unconfirmed ?? {};
   const conversationId = conversation.id;
   const request: SendMessageRequest = {
     type: 'SEND_MESSAGE',
@@ -66,7 +56,7 @@ export async function sendFirstMessage(
     const earlier = mayHoldEarlierWork(conversation)
       ? await findEarlierMessage(request, conversation)
       : undefined;
-    return earlier ?? sendOrFindMessage(request, conversationId, run, unconfirmed);
+    return earlier ?? sendOrFindMessage(request, conversationId, context, unconfirmed);
   });
   if (sending.outcome === 'skipped') {
     run.skip('await-message');
@@ -76,14 +66,12 @@ export async function sendFirstMessage(
 
   return run.step('await-message', async () => {
     if (sending.outcome === 'found') {
-      run.found({ communicationId: sending.communicationId });
-      run.resource('message', 'adopted');
+      run.obtained('message', 'adopted', { communicationId: sending.communicationId });
       return 'adopted';
     }
     const { actionId } = sending;
-    run.found({ actionId, messageSid: sending.messageSid });
-    run.resource('message', 'sent');
-    const { value: action } = await run.poll({
+    run.obtained('message', 'sent', { actionId, messageSid: sending.messageSid });
+    const action = await run.poll({
       subject: 'SEND_MESSAGE action',
       operationId: actionId,
       poll: () => activities.getAction(conversationId, actionId),
@@ -109,7 +97,6 @@ interface Unconfirmed {
   lookForMs?: number;
   /** How long to wait for a person's decision then; 0 fails at once. @default no limit */
   decideWithinMs?: number;
-  decisions: MessageDecisionGate;
 }
 
 /** An Action completes in seconds: a message not listed after this will not be. */
@@ -137,7 +124,7 @@ async function findEarlierMessage(
 async function sendOrFindMessage(
   request: SendMessageRequest,
   conversationId: string,
-  run: Run,
+  context: ProvisioningContext,
   unconfirmed: Unconfirmed,
 ): Promise<Sending> {
   const startedAt = Date.now();
@@ -150,13 +137,13 @@ async function sendOrFindMessage(
       case 'fail':
         throw error;
       case 'look-for-it':
-        return findUnconfirmedMessage(request, conversationId, error, run, unconfirmed);
+        return findUnconfirmedMessage(request, conversationId, error, context, unconfirmed);
       case 'send-again':
         await waitBeforeSendingAgain(conversationId, error, {
           failedSends,
           retryAfterMs: decision.retryAfterMs,
           startedAt,
-          run,
+          context,
         });
     }
   }
@@ -174,17 +161,15 @@ async function trySend(
 }
 
 /**
- * Reads how a send failed from its failure type (../workflows/failure-types). Whatever is not
- * known to have left the message unsent is treated as maybe sent — including an activity timeout
- * (its worker may have died after the POST) and a failure of any other type.
+ * Reads how a send failed from its failure type (./failure-types). Whatever is not known to have
+ * left the message unsent is treated as maybe sent — including an activity timeout (its worker
+ * may have died after the POST) and a failure of any other type.
  */
 function nextAfterFailedSend(error: unknown): NextAfterFailedSend {
   if (isCancellation(error)) return { next: 'fail' };
-  const cause = error instanceof ActivityFailure ? error.cause : undefined;
-  if (!(cause instanceof ApplicationFailure)) return { next: 'look-for-it' };
-  switch (cause.type) {
+  switch (failureTypeOf(error)) {
     case FailureType.ApiBusy:
-      return { next: 'send-again', retryAfterMs: retryAfterMsOf(cause) };
+      return { next: 'send-again', retryAfterMs: retryAfterMsOf(error) };
     case FailureType.ApiSafeToRepeat:
       return { next: 'send-again' };
     case FailureType.ApiRefused:
@@ -201,7 +186,9 @@ function nextAfterFailedSend(error: unknown): NextAfterFailedSend {
  * The server's Retry-After, from the failure's details: `nextRetryDelay` does not survive the
  * trip through the server, and a `Retry-After: 0` is not in it at all.
  */
-function retryAfterMsOf(failure: ApplicationFailure): number | undefined {
+function retryAfterMsOf(error: unknown): number | undefined {
+  const failure = failureOf(error);
+  if (!(failure instanceof ApplicationFailure)) return undefined;
   const details = failure.details?.[0] as Partial<ApiFailureDetails> | undefined;
   return typeof details?.retryAfterMs === 'number' ? details.retryAfterMs : undefined;
 }
@@ -213,9 +200,9 @@ function retryAfterMsOf(failure: ApplicationFailure): number | undefined {
 async function waitBeforeSendingAgain(
   conversationId: string,
   error: unknown,
-  wait: { failedSends: number; retryAfterMs?: number; startedAt: number; run: Run },
+  wait: { failedSends: number; retryAfterMs?: number; startedAt: number; context: ProvisioningContext },
 ): Promise<void> {
-  const { policy } = wait.run;
+  const { policy } = wait.context.run;
   const elapsedMs = Date.now() - wait.startedAt;
   const delayMs = nextPollDelay(policy, {
     attempt: wait.failedSends,
@@ -251,16 +238,17 @@ async function findUnconfirmedMessage(
   request: SendMessageRequest,
   conversationId: string,
   sendError: unknown,
-  run: Run,
+  context: ProvisioningContext,
   unconfirmed: Unconfirmed,
 ): Promise<Sending> {
+  const { run, decisions } = context;
   log.warn(
     `SEND_MESSAGE in conversation ${conversationId} may have been sent (${describeFailure(sendError)}); ` +
       'looking for the message instead of sending it again',
   );
   const lookForMs = Math.min(unconfirmed.lookForMs ?? DEFAULT_LOOK_FOR_MS, run.policy.operationDeadlineMs);
   try {
-    const { value: communicationId } = await run.poll({
+    const communicationId = await run.poll({
       subject: 'message of an unconfirmed SEND_MESSAGE in conversation',
       operationId: conversationId,
       poll: () => activities.findSentMessage(conversationId, request),
@@ -275,10 +263,10 @@ async function findUnconfirmedMessage(
     if (!(error instanceof ApplicationFailure && error.type === FailureType.OperationDeadlineExceeded))
       throw error;
     const unknown = `the first message in conversation ${conversationId} may or may not have been delivered: its send failed ambiguously (${describeFailure(sendError)}) and it was not listed within ${formatDuration(lookForMs)}`;
-    switch (await unconfirmed.decisions.ask(unknown, conversationId, run, unconfirmed.decideWithinMs)) {
+    switch (await decisions.ask(unknown, conversationId, run, unconfirmed.decideWithinMs)) {
       case 'resend':
         log.warn(`Sending the first message in conversation ${conversationId} again, as decided`);
-        return sendOrFindMessage(request, conversationId, run, unconfirmed);
+        return sendOrFindMessage(request, conversationId, context, unconfirmed);
       case 'skip':
         log.warn(`Going on without the first message in conversation ${conversationId}, as decided`);
         return { outcome: 'skipped' };
@@ -303,7 +291,7 @@ function sendsTurnedAway(sends: number): string {
 
 /** One line about a failed activity call: the failure type and message, e.g. an API error or a timeout. */
 function describeFailure(error: unknown): string {
-  const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
+  const cause = failureOf(error);
   if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
   if (cause instanceof TimeoutFailure) return `the activity's ${cause.timeoutType} timeout passed`;
   return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);

@@ -6,8 +6,7 @@
  * that reads the result as pending, done or failed. Operations, Actions and the "configuration
  * not listed yet" wait all use it.
  */
-import { ApplicationFailure, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import { StuckOperationId } from './definitions';
+import { ApplicationFailure, log, sleep } from '@temporalio/workflow';
 import { FailureType } from './failure-types';
 import { formatDuration } from './format';
 import { nextPollDelay, type PollingPolicy } from './polling-policy';
@@ -33,22 +32,20 @@ export interface PollSpec<T> {
   retryAfterMs?: number;
   /** Called after every poll with the count so far (progress reporting). */
   onPoll?: (polls: number) => void;
-  /** Called with the operation ID when the wait passes `policy.stuckAfterMs`, and with undefined if it then settles. */
-  onStuckChange?: (stuckOperationId: string | undefined) => void;
-}
-
-export interface PollOutcome<T> {
-  value: T;
-  polls: number;
+  /**
+   * Flags the run with the operation ID when the wait passes `policy.stuckAfterMs`, and clears the
+   * flag (undefined) if it then settles: the run's progress writes it (search attribute, details).
+   */
+  onStuckChange: (stuckOperationId: string | undefined) => void;
 }
 
 /**
  * Polls until `classify` says done (returns the last poll) or failed (throws its failure).
- * Past `policy.stuckAfterMs` the operation is flagged (search attribute `StuckOperationId`,
- * `onStuckChange`, a warning) and waiting goes on; at `policy.operationDeadlineMs` it throws a
- * non-retryable `OperationDeadlineExceeded` naming the operation ID.
+ * Past `policy.stuckAfterMs` the operation is flagged (`onStuckChange`, a warning) and waiting
+ * goes on; at `policy.operationDeadlineMs` it throws a non-retryable `OperationDeadlineExceeded`
+ * naming the operation ID.
  */
-export async function pollUntilSettled<T>(spec: PollSpec<T>): Promise<PollOutcome<T>> {
+export async function pollUntilSettled<T>(spec: PollSpec<T>): Promise<T> {
   const { policy, subject, operationId } = spec;
   const startedAt = Date.now();
   let polls = 0;
@@ -79,11 +76,8 @@ export async function pollUntilSettled<T>(spec: PollSpec<T>): Promise<PollOutcom
     const verdict = spec.classify(polled);
     if (verdict.state === 'failed') throw verdict.failure;
     if (verdict.state === 'done') {
-      if (flaggedStuck) {
-        upsertSearchAttributes([{ key: StuckOperationId, value: null }]);
-        spec.onStuckChange?.(undefined);
-      }
-      return { value: polled, polls };
+      if (flaggedStuck) spec.onStuckChange(undefined);
+      return polled;
     }
 
     lastStatus = verdict.status;
@@ -91,12 +85,11 @@ export async function pollUntilSettled<T>(spec: PollSpec<T>): Promise<PollOutcom
     const pendingForMs = Date.now() - startedAt;
     if (!flaggedStuck && pendingForMs >= policy.stuckAfterMs) {
       flaggedStuck = true;
-      upsertSearchAttributes([{ key: StuckOperationId, value: operationId }]);
+      spec.onStuckChange(operationId);
       log.warn(`${subject} ${operationId} has been ${lastStatus} for ${formatDuration(pendingForMs)}`, {
         operationId,
         advice: 'the Orchestrator docs advise contacting Twilio support about operations pending this long',
       });
-      spec.onStuckChange?.(operationId);
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * What a lifecycle run shows of itself while it runs: the `progress` query, the run's current
  * details (markdown in the Web UI), and the search attributes the UI and `temporal workflow
- * list` filter on. All times are workflow time, so they replay identically.
+ * list` filter on, of which it is the one writer. All times are workflow time, so they replay
+ * identically.
  *
  * Only ./step-runner drives it: step functions never touch it.
  */
@@ -14,6 +15,7 @@ import {
   OrchestratorStoreId,
   progressQuery,
   ProvisioningStep,
+  StuckOperationId,
   type FinalStep,
   type LifecycleOperationName,
   type RunProgress,
@@ -28,6 +30,12 @@ export interface ProgressPlan<S extends string> {
   title: string;
   /** The working steps, in order. */
   steps: readonly S[];
+}
+
+/** What a step learned: IDs (undefined ones are not known yet) and resource outcomes. */
+interface ProgressRecord {
+  ids?: Readonly<Record<string, string | undefined>>;
+  resources?: Readonly<Record<string, string>>;
 }
 
 /** IDs published as search attributes as soon as they are known. */
@@ -46,7 +54,10 @@ export class ProgressTracker<S extends string> {
   private readonly resources: Record<string, string> = {};
   /** IDs already written to search attributes. */
   private readonly published: Record<string, string> = {};
-  /** `LifecycleOperation` goes with the first upsert (the client sets it at start; another caller may not). */
+  /**
+   * `LifecycleOperation` goes with the first upsert: the clients of the update and the teardown
+   * set it at start, the provisioning's does not, and another caller may not either.
+   */
   private operationPublished = false;
 
   constructor(private readonly plan: ProgressPlan<S>) {
@@ -83,6 +94,7 @@ export class ProgressTracker<S extends string> {
   /** An operation passed the stuck threshold (ID), or a stuck one settled (undefined). */
   stuck(operationId: string | undefined): void {
     this.stuckOperationId = operationId;
+    upsertSearchAttributes([{ key: StuckOperationId, value: operationId ?? null }]);
     this.render();
   }
 
@@ -96,15 +108,13 @@ export class ProgressTracker<S extends string> {
     this.render();
   }
 
-  /** Records IDs as soon as they are known (the query shows them; the next upsert publishes them). */
-  found(ids: Readonly<Record<string, string | undefined>>): void {
+  /**
+   * IDs as soon as they are known (the query shows them; the next upsert publishes them), and what
+   * the run did with a resource: `created`, `adopted`, `deleted`, `kept`, ...
+   */
+  record({ ids = {}, resources = {} }: ProgressRecord): void {
     for (const [name, id] of Object.entries(ids)) if (id) this.ids[name] = id;
-    this.render();
-  }
-
-  /** What the run did with a resource: `created`, `adopted`, `deleted`, `kept`, ... */
-  resource(name: string, outcome: string): void {
-    this.resources[name] = outcome;
+    Object.assign(this.resources, resources);
     this.render();
   }
 

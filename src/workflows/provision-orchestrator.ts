@@ -8,12 +8,14 @@
  * keeps the books (./step-runner), and the steps live in ./setup-steps and ./message-steps.
  */
 import { uuid4 } from '@temporalio/workflow';
+import { Compensations } from './compensations';
 import { PROVISION_STEPS, type ProvisionResult, type StepReport, type WorkingStep } from './definitions';
 import { MessageDecisionGate } from './message-decision';
 import { sendFirstMessage } from './message-steps';
 import { resolvePollingPolicy } from './polling-policy';
 import { parseProvisionInput, type ProvisionInput } from './provision-input';
-import { Compensations, rollBack } from './rollback';
+import type { ProvisioningContext } from './provisioning-context';
+import { rollBack } from './rollback';
 import { provisionConfiguration, provisionConversation, provisionMemoryStore } from './setup-steps';
 import { StepRunner } from './step-runner';
 import { validated } from './validated';
@@ -32,21 +34,18 @@ export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<P
   const decisions = new MessageDecisionGate();
   // Drawn once and recorded in history: every retry of the create activity sends the same key.
   const configurationIdempotencyKey = uuid4();
-
-  // What this run created, for `onFailure: 'rollback'` (./rollback).
-  const compensations = new Compensations();
+  const context: ProvisioningContext = { run, compensations: new Compensations(), decisions };
 
   const provision = async () => {
-    const store = await provisionMemoryStore(input.memoryStore, run, compensations);
+    const store = await provisionMemoryStore(input.memoryStore, context);
     const configuration = await provisionConfiguration(
       input.configuration,
       store,
       configurationIdempotencyKey,
-      run,
-      compensations,
+      context,
     );
-    const conversation = await provisionConversation(input.conversation, configuration, run, compensations);
-    const message = await sendFirstMessage(input.message, conversation, run, decisions);
+    const conversation = await provisionConversation(input.conversation, configuration, context);
+    const message = await sendFirstMessage(input.message, conversation, context);
     return { store, configuration, conversation, message };
   };
 
@@ -55,7 +54,7 @@ export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<P
       return await provision();
     } catch (error) {
       // A failure or a cancellation: undo what this run created, then end as failed or cancelled.
-      if (input.onFailure === 'rollback') await rollBack(compensations, run, error);
+      if (input.onFailure === 'rollback') await rollBack(context, error);
       throw error;
     }
   });

@@ -12,7 +12,7 @@
  *   not deleted from under a conversation that is still there, nor a store from under it): the
  *   removal is then `incomplete`, which the teardown turns into its `TeardownIncomplete` failure.
  */
-import { ActivityFailure, ApplicationFailure, uuid4 } from '@temporalio/workflow';
+import { uuid4 } from '@temporalio/workflow';
 import type { DeletionStart } from '../activities';
 import type { Operation } from '../api/types';
 import { activities } from './activity-calls';
@@ -22,8 +22,7 @@ import {
   type ResourceRemoval,
   type TeardownStep,
 } from './definitions';
-import { FailureType } from './failure-types';
-import type { PollOutcome } from './poll-operation';
+import { failureOf, failureTypeOf, FailureType } from './failure-types';
 import type { StepWait } from './step-runner';
 import { classifyOperation } from './verdicts';
 
@@ -43,7 +42,7 @@ export interface RemovalContext {
   stage<T>(step: TeardownStep, body: () => Promise<T>): Promise<T>;
   /** Steps a target does not need (no such resource, or nothing to await). */
   skip(...steps: TeardownStep[]): void;
-  poll<T>(wait: StepWait<T>): Promise<PollOutcome<T>>;
+  poll<T>(wait: StepWait<T>): Promise<T>;
   /** `deleting`, then the outcome. */
   record(resource: RemovableResource, state: 'deleting' | ResourceRemoval): void;
 }
@@ -119,7 +118,7 @@ async function removeOne(
     start = await context.stage(deleteStep, () => sendDelete(resource, id));
   } catch (error) {
     // 409: the API refuses while something still depends on it.
-    if (failureType(error) !== FailureType.ResourceConflict) throw error;
+    if (failureTypeOf(error) !== FailureType.ResourceConflict) throw error;
     start = { outcome: 'kept', reason: `the API refused to delete it: ${failureMessage(error)}` };
   }
   if (start.outcome !== 'accepted') {
@@ -143,7 +142,7 @@ async function removeOne(
       }),
     );
   } catch (error) {
-    if (!OPERATION_DID_NOT_COMPLETE.has(failureType(error) ?? '')) throw error;
+    if (!OPERATION_DID_NOT_COMPLETE.has(failureTypeOf(error) ?? '')) throw error;
     return { removal: kept(id, failureMessage(error)), failed: true };
   }
   return { removal: { id, outcome: 'deleted' } };
@@ -178,13 +177,7 @@ async function sendDelete(
   }
 }
 
-/** The vocabulary type of a failure an activity or a poll raised (see ./failure-types). */
-function failureType(error: unknown): string | undefined {
-  const failure = error instanceof ActivityFailure ? error.cause : error;
-  return failure instanceof ApplicationFailure ? (failure.type ?? undefined) : undefined;
-}
-
 function failureMessage(error: unknown): string {
-  const failure = error instanceof ActivityFailure ? error.cause : error;
+  const failure = failureOf(error);
   return failure instanceof Error ? failure.message : String(failure);
 }

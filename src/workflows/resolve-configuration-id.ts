@@ -44,8 +44,6 @@ export interface ConfigurationIdClues {
 export interface ResolvedConfigurationId {
   configurationId: string;
   resolvedBy: ConfigurationIdSource;
-  /** List calls made (0 unless resolved by listing). */
-  polls: number;
 }
 
 export async function resolveConfigurationId(clues: ConfigurationIdClues): Promise<ResolvedConfigurationId> {
@@ -59,10 +57,10 @@ export async function resolveConfigurationId(clues: ConfigurationIdClues): Promi
 async function resolve(clues: ConfigurationIdClues): Promise<ResolvedConfigurationId> {
   const { operation, memoryStoreId, displayName } = clues;
   const related = clues.acceptedId ?? operation.related?.['configurationId'];
-  if (related) return { configurationId: related, resolvedBy: 'related', polls: 0 };
-  if (operation.result?.id) return { configurationId: operation.result.id, resolvedBy: 'result', polls: 0 };
+  if (related) return { configurationId: related, resolvedBy: 'related' };
+  if (operation.result?.id) return { configurationId: operation.result.id, resolvedBy: 'result' };
 
-  const { value, polls } = await clues.run.poll({
+  const candidates = await clues.run.poll({
     subject: `listing of configuration "${displayName}" (store ${memoryStoreId}) created by operation`,
     operationId: operation.operationId,
     poll: () => activities.findConfigurationsByDisplayName(memoryStoreId, displayName),
@@ -71,7 +69,7 @@ async function resolve(clues: ConfigurationIdClues): Promise<ResolvedConfigurati
     firstPoll: 'immediately',
   });
   // classifyCandidates said done: exactly one candidate.
-  return { configurationId: value[0]!.id, resolvedBy: 'list', polls };
+  return { configurationId: candidates[0]!.id, resolvedBy: 'list' };
 }
 
 function classifyCandidates(

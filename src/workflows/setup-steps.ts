@@ -17,16 +17,13 @@
 import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { ConfigurationRequest } from '../api/types';
 import { activities } from './activity-calls';
-import type { ConfigurationIdSource, WorkingStep } from './definitions';
+import type { ConfigurationIdSource } from './definitions';
 import { FailureType } from './failure-types';
 import { mayHoldEarlierWork, type Obtained } from './obtained';
 import { DEFAULT_CONVERSATION_GROUPING, type ProvisionInput } from './provision-input';
+import type { ProvisioningContext } from './provisioning-context';
 import { ambiguousConfiguration, resolveConfigurationId } from './resolve-configuration-id';
-import type { Compensations } from './rollback';
-import type { StepRunner } from './step-runner';
 import { classifyOperation, classifyStore } from './verdicts';
-
-type Run = StepRunner<WorkingStep>;
 
 export interface ObtainedConfiguration extends Obtained {
   origin: 'created' | 'adopted';
@@ -35,12 +32,12 @@ export interface ObtainedConfiguration extends Obtained {
 
 export async function provisionMemoryStore(
   store: ProvisionInput['memoryStore'],
-  run: Run,
-  compensations: Compensations,
+  context: ProvisioningContext,
 ): Promise<Obtained> {
+  const { run, compensations } = context;
   if ('existingStoreId' in store) {
     run.skip('create-memory-store', 'await-memory-store');
-    return obtainedStore({ id: store.existingStoreId, origin: 'given' }, run);
+    return obtainedStore({ id: store.existingStoreId, origin: 'given' }, context);
   }
 
   compensations.register(
@@ -50,15 +47,15 @@ export async function provisionMemoryStore(
   const creation = await run.step('create-memory-store', () => activities.createMemoryStore(store));
   if (creation.outcome === 'accepted') {
     const storeId = await run.step('await-memory-store', () =>
-      awaitStoreOperation(creation.operationId, creation.retryAfterMs, run),
+      awaitStoreOperation(creation.operationId, creation.retryAfterMs, context),
     );
     compensations.identify('memoryStore', storeId);
-    return obtainedStore({ id: storeId, origin: 'created' }, run);
+    return obtainedStore({ id: storeId, origin: 'created' }, context);
   }
   // Met on a first attempt, the name belonged to a store from before this run; met on a retry, it
   // may be this run's own, from an attempt whose response was lost: a rollback removes it.
   if (!creation.onRetry) compensations.release('memoryStore');
-  const adopted = await adoptStore(store.displayName, creation.conflictingStoreId, run);
+  const adopted = await adoptStore(store.displayName, creation.conflictingStoreId, context);
   compensations.identify('memoryStore', adopted.id);
   return adopted;
 }
@@ -70,8 +67,9 @@ export async function provisionMemoryStore(
 async function adoptStore(
   displayName: string,
   conflictingStoreId: string | undefined,
-  run: Run,
+  context: ProvisioningContext,
 ): Promise<Obtained> {
+  const { run } = context;
   const existing = await activities.findMemoryStore(displayName, conflictingStoreId);
   if (!existing) {
     throw ApplicationFailure.nonRetryable(
@@ -87,7 +85,7 @@ async function adoptStore(
     `Adopted memory store ${existing.id}: its display name "${displayName}" already existed ` +
       '(created by an earlier attempt or run)',
   );
-  const adopted = obtainedStore({ id: existing.id, origin: 'adopted' }, run);
+  const adopted = obtainedStore({ id: existing.id, origin: 'adopted' }, context);
   await run.step('await-memory-store', async () => {
     if (verdict.state === 'done') return;
     await run.poll({
@@ -107,9 +105,9 @@ async function adoptStore(
 async function awaitStoreOperation(
   operationId: string,
   retryAfterMs: number | undefined,
-  run: Run,
+  { run }: ProvisioningContext,
 ): Promise<string> {
-  const { value: operation } = await run.poll({
+  const operation = await run.poll({
     subject: 'memory store operation',
     operationId,
     poll: () => activities.getMemoryOperation(operationId),
@@ -128,27 +126,26 @@ async function awaitStoreOperation(
   return storeId;
 }
 
-function obtainedStore(store: Obtained, run: Run): Obtained {
-  run.found({ memoryStoreId: store.id });
-  run.resource('memoryStore', store.origin);
+function obtainedStore(store: Obtained, { run }: ProvisioningContext): Obtained {
+  run.obtained('memoryStore', store.origin, { memoryStoreId: store.id });
   return store;
 }
 
+/** `idempotencyKey`: drawn once by the run, so every retry of the create sends the same key. */
 export async function provisionConfiguration(
   configuration: ProvisionInput['configuration'],
   store: Obtained,
   idempotencyKey: string,
-  run: Run,
-  compensations: Compensations,
+  context: ProvisioningContext,
 ): Promise<ObtainedConfiguration> {
+  const { run } = context;
   const obtained = await run.step('create-configuration', async () => {
     const adopted = mayHoldEarlierWork(store)
-      ? await adoptEarlierConfiguration(configuration.displayName, store, run)
+      ? await adoptEarlierConfiguration(configuration.displayName, store, context)
       : undefined;
-    return adopted ?? createConfiguration(configuration, store.id, idempotencyKey, run, compensations);
+    return adopted ?? createConfiguration(configuration, store.id, idempotencyKey, context);
   });
-  run.found({ configurationId: obtained.id });
-  run.resource('configuration', obtained.origin);
+  run.obtained('configuration', obtained.origin, { configurationId: obtained.id });
   return obtained;
 }
 
@@ -159,7 +156,7 @@ export async function provisionConfiguration(
 async function adoptEarlierConfiguration(
   displayName: string,
   store: Obtained,
-  run: Run,
+  { run }: ProvisioningContext,
 ): Promise<ObtainedConfiguration | undefined> {
   const candidates = await activities.findConfigurationsByDisplayName(store.id, displayName);
   const [only, ...others] = candidates;
@@ -177,8 +174,7 @@ async function createConfiguration(
   configuration: ProvisionInput['configuration'],
   memoryStoreId: string,
   idempotencyKey: string,
-  run: Run,
-  compensations: Compensations,
+  { run, compensations }: ProvisioningContext,
 ): Promise<ObtainedConfiguration> {
   const { displayName } = configuration;
   const request: ConfigurationRequest = {
@@ -194,7 +190,7 @@ async function createConfiguration(
   const creation = await activities.createConfiguration(request, idempotencyKey);
   compensations.identify('configuration', creation.configurationId);
   const { operationId } = creation;
-  const { value: operation } = await run.step('await-configuration', () =>
+  const operation = await run.step('await-configuration', () =>
     run.poll({
       subject: 'configuration operation',
       operationId,
@@ -220,20 +216,17 @@ async function createConfiguration(
 export async function provisionConversation(
   conversation: ProvisionInput['conversation'],
   configuration: Obtained,
-  run: Run,
-  compensations: Compensations,
+  context: ProvisioningContext,
 ): Promise<Obtained> {
-  const obtained = await obtainConversation(conversation, configuration, run, compensations);
-  run.found({ conversationId: obtained.id });
-  run.resource('conversation', obtained.origin);
+  const obtained = await obtainConversation(conversation, configuration, context);
+  context.run.obtained('conversation', obtained.origin, { conversationId: obtained.id });
   return obtained;
 }
 
 async function obtainConversation(
   conversation: ProvisionInput['conversation'],
   configuration: Obtained,
-  run: Run,
-  compensations: Compensations,
+  { run, compensations }: ProvisioningContext,
 ): Promise<Obtained> {
   if ('existingConversationId' in conversation) {
     run.skip('create-conversation');

@@ -1,14 +1,15 @@
 /**
  * The one step runner of the lifecycle workflows. It keeps the books — progress query, current
- * details, the `ProvisioningStep` and `LifecycleOperation` search attributes, poll counts, the
- * stuck flag — so that step functions read as the business process:
+ * details, search attributes, poll counts, the stuck flag — so that step functions read as the
+ * business process:
  *
  *     const creation = await run.step('create-memory-store', () => activities.createMemoryStore(store));
- *     const { value } = await run.step('await-memory-store', () => run.poll({ ... }));
+ *     const operation = await run.step('await-memory-store', () => run.poll({ ... }));
+ *     run.obtained('memoryStore', 'created', { memoryStoreId: operation.result?.id });
  */
 import { isCancellation } from '@temporalio/workflow';
 import type { FinalStep, RunProgress, StepReport } from './definitions';
-import { pollUntilSettled, type PollOutcome, type PollSpec } from './poll-operation';
+import { pollUntilSettled, type PollSpec } from './poll-operation';
 import type { PollingPolicy } from './polling-policy';
 import { ProgressTracker, type ProgressPlan } from './progress';
 
@@ -21,6 +22,11 @@ export interface StepWait<T> extends Omit<PollSpec<T>, 'policy' | 'onPoll' | 'on
    * advises contacting Twilio support with it. @default true
    */
   flagsStuck?: boolean;
+  /**
+   * `false` for a wait that is not the running step's own (a rollback's, run inside the step that
+   * failed): its polls leave the step's report as it was. @default true
+   */
+  countsPolls?: boolean;
 }
 
 export class StepRunner<S extends string> {
@@ -60,18 +66,26 @@ export class StepRunner<S extends string> {
   }
 
   /** Polls with the run's policy, counting the polls for the running step and flagging a stuck operation. */
-  poll<T>({ flagsStuck = true, policy = this.policy, ...spec }: StepWait<T>): Promise<PollOutcome<T>> {
+  poll<T>({ flagsStuck = true, countsPolls = true, policy = this.policy, ...spec }: StepWait<T>): Promise<T> {
     return pollUntilSettled({
       ...spec,
       policy: flagsStuck ? policy : { ...policy, stuckAfterMs: Number.POSITIVE_INFINITY },
-      onPoll: (polls) => this.progress.polled(polls),
+      onPoll: countsPolls ? (polls) => this.progress.polled(polls) : undefined,
       onStuckChange: (operationId) => this.progress.stuck(operationId),
     });
   }
 
+  /**
+   * What a step obtained, in one record: how the run came by the resource (`created`, `adopted`,
+   * `given`, `sent`, ...) and the IDs it learned, shown at once and searchable from the next step on.
+   */
+  obtained(resource: string, origin: string, ids: Readonly<Record<string, string | undefined>>): void {
+    this.progress.record({ ids, resources: { [resource]: origin } });
+  }
+
   /** IDs as soon as they are known: shown at once, and searchable from the next step on. */
   found(ids: Readonly<Record<string, string | undefined>>): void {
-    this.progress.found(ids);
+    this.progress.record({ ids });
   }
 
   /** Flags the run as waiting for a person's decision (search attribute, current details, progress), or clears it. */
@@ -84,9 +98,9 @@ export class StepRunner<S extends string> {
     return this.progress.snapshot().ids;
   }
 
-  /** What the run did with a resource (`created`, `adopted`, `given`, `deleted`, `kept`, ...). */
+  /** What the run did with a resource (`deleted`, `kept: why`, `unchanged`, ...). */
   resource(name: string, outcome: string): void {
-    this.progress.resource(name, outcome);
+    this.progress.record({ resources: { [name]: outcome } });
   }
 
   /** The run's progress as the `progress` query answers it (e.g. for a query of one update among several). */

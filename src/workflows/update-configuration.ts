@@ -21,22 +21,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { applyPatchWithRetries } from './apply-patch-steps';
-import {
-  applyPatchUpdate,
-  UPDATE_STEPS,
-  updateStatusQuery,
-  type ConfigurationUpdateResult,
-  type UpdateStatus,
-  type UpdateStep,
-} from './definitions';
+import { applyPatchUpdate, UPDATE_STEPS, updateStatusQuery, type UpdateStep } from './definitions';
 import { formatDuration } from './format';
 import { resolvePollingPolicy } from './polling-policy';
 import { StepRunner } from './step-runner';
 import { parseUpdateRequest, parseUpdatesInput, type UpdatesInput } from './update-input';
+import { UpdateQueue } from './update-queue';
 import { validated } from './validated';
-
-/** Updates whose status a run keeps for the `updateStatus` query, the most recent first to stay. */
-const STATUSES_KEPT = 100;
 
 /** How many updates this run applied or refused to apply. */
 export interface ConfigurationUpdatesSummary {
@@ -49,39 +40,27 @@ export async function configurationUpdates(rawInput: UpdatesInput): Promise<Conf
   const input = validated(rawInput, parseUpdatesInput);
   const { configurationId } = input;
   const policy = resolvePollingPolicy();
-  /** Update IDs accepted and not yet finished, in order: the first one is being applied. */
-  const queue: string[] = [];
-  const finished = new Map<string, { failed: boolean; run: StepRunner<UpdateStep> }>();
-  let running: { updateId: string; run: StepRunner<UpdateStep> } | undefined;
-  const summary: ConfigurationUpdatesSummary = { configurationId, completed: 0, failed: 0 };
+  const updates = new UpdateQueue();
 
   setHandler(
     applyPatchUpdate,
-    async (rawRequest): Promise<ConfigurationUpdateResult> => {
+    async (rawRequest) => {
       const request = parseUpdateRequest(rawRequest);
       const updateId = currentUpdateInfo()!.id;
-      queue.push(updateId);
-      await condition(() => queue[0] === updateId);
-      const run = new StepRunner<UpdateStep>(
-        {
-          operation: 'update-configuration',
-          title: `Updating configuration ${configurationId}: ${Object.keys(request.patch).join(', ')} (update ${updateId})`,
-          steps: UPDATE_STEPS,
-        },
-        policy,
-      );
-      running = { updateId, run };
-      let failed = true;
-      try {
+      const fields = Object.keys(request.patch).join(', ');
+      const start = () =>
+        new StepRunner<UpdateStep>(
+          {
+            operation: 'update-configuration',
+            title: `Updating configuration ${configurationId}: ${fields} (update ${updateId})`,
+            steps: UPDATE_STEPS,
+          },
+          policy,
+        );
+      return updates.inTurn(updateId, start, async (run) => {
         const { value, steps } = await run.run(() => applyPatchWithRetries(request, run));
-        failed = false;
         return { ...value, updateId, steps };
-      } finally {
-        summary[failed ? 'failed' : 'completed'] += 1;
-        remember(finished, updateId, { failed, run });
-        running = undefined;
-        queue.shift();
-      }
+      });
     },
     {
       // Runs before the update is accepted: a refused patch is never queued, nor written to history.
@@ -95,22 +74,15 @@ export async function configurationUpdates(rawInput: UpdatesInput): Promise<Conf
       },
     },
   );
-
-  setHandler(updateStatusQuery, (updateId): UpdateStatus => {
-    if (running?.updateId === updateId) return { state: 'running', progress: running.run.snapshot() };
-    const done = finished.get(updateId);
-    if (done) return { state: done.failed ? 'failed' : 'completed', progress: done.run.snapshot() };
-    const position = queue.indexOf(updateId);
-    return position === -1 ? { state: 'unknown' } : { state: 'queued', ahead: position };
-  });
+  setHandler(updateStatusQuery, (updateId) => updates.status(updateId));
 
   for (;;) {
     const idleFor = formatDuration(input.idleTimeoutMs);
-    const woken = await condition(() => queue.length > 0, input.idleTimeoutMs, {
+    const woken = await condition(() => !updates.empty, input.idleTimeoutMs, {
       summary: `idle: ends after ${idleFor} without an update`,
     });
     if (!woken) break;
-    await condition(() => queue.length === 0);
+    await condition(() => updates.empty);
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof configurationUpdates>(input);
@@ -118,11 +90,5 @@ export async function configurationUpdates(rawInput: UpdatesInput): Promise<Conf
   }
   // An update accepted as the idle wait ended is still applied before the run returns.
   await condition(allHandlersFinished);
-  return summary;
-}
-
-function remember<V>(statuses: Map<string, V>, updateId: string, status: V): void {
-  statuses.set(updateId, status);
-  const oldest = statuses.keys().next().value;
-  if (statuses.size > STATUSES_KEPT && oldest !== undefined) statuses.delete(oldest);
+  return { configurationId, ...updates.counts };
 }
