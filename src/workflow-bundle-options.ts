@@ -10,7 +10,7 @@
  * What that asks of the modules: the SDK freezes what a preloaded module exports, and a value
  * one run leaves in module state would be seen by the next. So they hold constants, functions
  * and classes only, and export no zod schema (zod writes to a schema as it parses; see
- * ./workflows/provision-input.ts).
+ * ./workflows/input-schema.ts).
  */
 import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
 
