@@ -10,7 +10,7 @@
  * server prints its own start-up banner there before it).
  */
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type TelemetryOptions, type Worker } from '@temporalio/worker';
 import { startProvisioning } from './client';
 import { teardownProvisioning } from './lifecycle/teardown';
 import { ConfigurationError } from './cli/configuration-error';
@@ -28,6 +28,8 @@ import { progressViewFor } from './cli/progress-view';
 import { openTemporalForStart, temporalSettingsFromEnv, type TemporalSettings } from './cli/start-temporal';
 import { webUiLink } from './cli/web-ui';
 import { configuredKeys, type ConfiguredKeys } from './codec/configured-keys';
+import { runtimeTelemetryFromEnv } from './observability/runtime';
+import { tracingFromEnv } from './observability/tracing';
 import { createWorker } from './worker';
 import { describeRemoval } from './workflows/remove-resources';
 import type { teardownOrchestrator } from './workflows/teardown';
@@ -51,6 +53,8 @@ Environment:
                    encryption key made on the first run (default .local/)
   ORCHESTRATOR_ENCRYPTION_KEYS (+ _KEY_ID) or ORCHESTRATOR_ENCRYPTION_KEY_FILE  encrypt with
                    these keys instead of the local one (README: Encryption)
+  TEMPORAL_METRICS_PROMETHEUS_ADDRESS (host:port)  serve Prometheus metrics at /metrics there;
+  OTEL_EXPORTER_OTLP_ENDPOINT  send traces over OTLP/HTTP, as the worker does (README: Observability)
 Exit codes: 0 provisioned, 1 failed (or Temporal refused it), 2 bad usage or configuration,
 3 Temporal unreachable, 130 interrupted.`;
 
@@ -82,21 +86,27 @@ async function main(argv: string[]): Promise<number> {
   // Read and checked before anything starts, so a bad setting leaves no dev server behind.
   let temporalSettings: TemporalSettings;
   let orchestratorInEnv: OrchestratorTarget | undefined;
+  let telemetryOptions: TelemetryOptions | undefined;
   let keys: ConfiguredKeys;
   try {
     temporalSettings = temporalSettingsFromEnv(tag);
     keys = configuredKeys(process.env, { createLocalKey: true });
     orchestratorInEnv = configuredOrchestrator();
+    telemetryOptions = runtimeTelemetryFromEnv();
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
     log(explainFailure(err).line);
     return EXIT.usage;
   }
   // Worker chatter would tear the live display; warnings (e.g. a stuck operation) still show.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions });
+  // The same tracing as the worker's; the client's interceptors find it too (connectToTemporal).
+  const tracing = tracingFromEnv();
 
   // Whatever is opened is recorded at once and closed in reverse order however this ends.
   const resources = new OpenResources();
+  // Closed last, once the worker has handed over its last spans; process.exit skips beforeExit.
+  if (tracing) resources.add('tracing', { close: () => tracing.shutdown() });
   try {
     const orchestrator = resources.add(
       'the Orchestrator',
@@ -114,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
       taskQueue,
       api: orchestrator.api,
       dataConverter,
+      tracing,
     });
     const running = worker.run();
     resources.add('the worker', { close: () => stopWorker(worker, running) });

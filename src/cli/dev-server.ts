@@ -12,6 +12,8 @@ import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { clientInterceptors } from '../observability/interceptors';
+import { tracingFromEnv } from '../observability/tracing';
 import { resolveTemporalBinary } from '../toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions';
 
@@ -72,7 +74,8 @@ export async function startEmbeddedTemporal(
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
       extraArgs: codecEndpoint ? ['--ui-codec-endpoint', codecEndpoint] : [],
     },
-    client: { dataConverter: options.dataConverter },
+    // Traced as a client of connectToTemporal is, when the environment turns tracing on.
+    client: { dataConverter: options.dataConverter, interceptors: clientInterceptors(tracingFromEnv()) },
   });
   return { env, address: env.address, uiUrl: `http://localhost:${uiPort}`, dbFile };
 }

@@ -5,11 +5,11 @@
  * process installed its runtime already.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { WorkflowFailedError } from '@temporalio/client';
 import { awaitProvisioning, startProvisioning } from '../../src/client';
 import { cleanEnv, runScript, stopRunningScripts } from '../cli/processes';
 import { E2E_CREDENTIALS, e2eInput } from '../e2e/support';
+import { freePort, scrapeUntil, sum } from './prometheus';
 import { RATE_LIMITED_RETRY_AFTER_SECONDS, startObservedStack, type ObservedStack } from './support';
 
 jest.setTimeout(120_000);
@@ -109,37 +109,3 @@ test('after two provisionings, /metrics shows their polls, waits, rate limit, me
     sum(metrics, 'temporal_activity_execution_latency_count', { task_queue: taskQueue }),
   ).toBeGreaterThanOrEqual(6);
 });
-
-/** A port nothing listens on now (the kernel's pick, released at once). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** GET /metrics until `ready` holds (at most ten seconds). */
-async function scrapeUntil(url: string, ready: (text: string) => boolean): Promise<string> {
-  let text = '';
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    text = await fetch(url).then((response) => response.text());
-    if (ready(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} never showed what the test waits for:\n${text}`);
-}
-
-/** The sum of a metric's samples whose labels include `labels` (Prometheus text format). */
-function sum(text: string, name: string, labels: Record<string, string>): number {
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = new Map<string, string>();
-    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
-      found.set(key!, value!);
-    if (Object.entries(labels).every(([key, value]) => found.get(key) === value)) total += Number(match[3]);
-  }
-  return total;
-}
