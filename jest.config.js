@@ -8,6 +8,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   setupFiles: ['<rootDir>/test/setup/quiet-temporal-logs.ts'],
   testTimeout: 60_000,
-  // Workers, servers and sockets are closed in afterAll; this catches one that is not.
+  // Off, as it slows every test: each suite closes what it started through useResources
+  // (test/setup/resources.ts), and test/setup/failed-set-up.test.ts runs a suite whose set-up
+  // fails with --detectOpenHandles, asserting that jest reports no open handle and exits.
   detectOpenHandles: false,
 };

@@ -9,6 +9,7 @@ import { startCodecServer, type RunningCodecServer } from '../../src/codec/codec
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { e2eInput } from '../e2e/support';
 import { randomRing, startEncryptedStack, type EncryptedStack } from '../codec/support';
+import { useResources } from '../setup/resources';
 import { freePort, launchChromium, textWhen, type Browser } from './support';
 
 const CUSTOMER = '+15551230001';
@@ -21,19 +22,29 @@ let codecServer: RunningCodecServer;
 let stack: EncryptedStack;
 let browser: Browser;
 let run: StartedProvisioning;
+const resources = useResources();
 /** Requests the pages made to the codec server. */
 const codecRequests: string[] = [];
 
 beforeAll(async () => {
   uiPort = await freePort();
-  codecServer = await startCodecServer({
-    codec: new EncryptionCodec(ring),
-    token: `browser-test-${Date.now()}-token`,
-    allowedOrigins: [`http://localhost:${uiPort}`],
-  });
+  codecServer = await resources.start(
+    startCodecServer({
+      codec: new EncryptionCodec(ring),
+      token: `browser-test-${Date.now()}-token`,
+      allowedOrigins: [`http://localhost:${uiPort}`],
+    }),
+    (server) => server.close(),
+  );
   [stack, browser] = await Promise.all([
-    startEncryptedStack({ ring, ui: { port: uiPort, codecEndpoint: codecServer.uiEndpoint } }),
-    launchChromium(),
+    resources.start(
+      startEncryptedStack({ ring, ui: { port: uiPort, codecEndpoint: codecServer.uiEndpoint } }),
+      async (started) => {
+        await started.stop();
+        started.removeState();
+      },
+    ),
+    resources.start(launchChromium(), (started) => started.close()),
   ]);
   browser.context.on('request', (request) => {
     if (request.url().startsWith(codecServer.url)) codecRequests.push(`${request.method()} ${request.url()}`);
@@ -41,13 +52,6 @@ beforeAll(async () => {
   run = await startProvisioning(stack.client, e2eInput(), { taskQueue: stack.taskQueue });
   await awaitProvisioning(run);
 }, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  stack?.removeState();
-  await codecServer?.close();
-});
 
 async function openRun(): Promise<Page> {
   const page = await browser.context.newPage();
@@ -71,7 +75,10 @@ test('with the codec server, the run page shows the decoded input', async () => 
 
 test('served without the codec endpoint, the same run shows ciphertext and no plaintext', async () => {
   await stack.stop();
-  stack = await startEncryptedStack({ ring, ui: { port: uiPort }, dbFile: stack.dbFile });
+  stack = await resources.start(
+    startEncryptedStack({ ring, ui: { port: uiPort }, dbFile: stack.dbFile }),
+    (restarted) => restarted.stop(),
+  );
   codecRequests.length = 0;
   const page = await openRun();
   // The input panel renders the payload it cannot decode: a base64 string of the ciphertext.

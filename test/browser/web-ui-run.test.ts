@@ -18,6 +18,7 @@ import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { e2eInput } from '../e2e/support';
 import { randomRing, startEncryptedStack, type EncryptedStack } from '../codec/support';
 import { setTimeout as delay } from 'node:timers/promises';
+import { useResources } from '../setup/resources';
 import { freePort, launchChromium, type Browser } from './support';
 
 const SCREENSHOTS = join(__dirname, '..', '..', 'artifacts', 'web-ui');
@@ -32,18 +33,28 @@ let codecServer: RunningCodecServer;
 let stack: EncryptedStack;
 let browser: Browser;
 let run: StartedProvisioning;
+const resources = useResources();
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   uiPort = await freePort();
-  codecServer = await startCodecServer({
-    codec: new EncryptionCodec(ring),
-    token: `web-ui-test-${Date.now()}-token`,
-    allowedOrigins: [`http://localhost:${uiPort}`],
-  });
+  codecServer = await resources.start(
+    startCodecServer({
+      codec: new EncryptionCodec(ring),
+      token: `web-ui-test-${Date.now()}-token`,
+      allowedOrigins: [`http://localhost:${uiPort}`],
+    }),
+    (server) => server.close(),
+  );
   [stack, browser] = await Promise.all([
-    startEncryptedStack({ ring, ui: { port: uiPort, codecEndpoint: codecServer.uiEndpoint } }),
-    launchChromium(),
+    resources.start(
+      startEncryptedStack({ ring, ui: { port: uiPort, codecEndpoint: codecServer.uiEndpoint } }),
+      async (started) => {
+        await started.stop();
+        started.removeState();
+      },
+    ),
+    resources.start(launchChromium(), (started) => started.close()),
   ]);
   // The configuration's operation stays PENDING: the run waits in await-configuration.
   stack.emulator.addFault({
@@ -52,6 +63,7 @@ beforeAll(async () => {
     match: { method: 'POST', path: '/Configurations$' },
   });
   run = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+  resources.add(() => run.terminate('the Web UI test is done').catch(() => undefined));
   // The UI reads the current details once per page load: open the pages once the run waits
   // for its configuration, after its first poll (so that wait's timer is in the timeline).
   for (let tries = 0; ; tries += 1) {
@@ -63,14 +75,6 @@ beforeAll(async () => {
     await delay(100);
   }
 }, 90_000);
-
-afterAll(async () => {
-  await run?.terminate('the Web UI test is done').catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-  stack?.removeState();
-  await codecServer?.close();
-});
 
 /** Opens the run's page on one of its tabs; `text` waits for a pattern, then keeps a screenshot. */
 async function open(

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { OrchestratorClient } from '../../src/api';
 import { encryptedDataConverter, FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
 import { keyRing, type KeyRing } from '../../src/codec/key-ring';
@@ -20,6 +20,7 @@ import { createWorker } from '../../src/worker';
 import { workflowBundleOptions } from '../../src/workflow-bundle-options';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
 import { E2E_CREDENTIALS } from '../e2e/support';
+import { startTogether } from '../setup/resources';
 
 export function randomRing(keyId = 'test-key-1'): KeyRing {
   return keyRing(keyId, { [keyId]: randomBytes(32).toString('base64') }, 'test');
@@ -57,67 +58,65 @@ export async function startEncryptedStack({
   const stateDir = dbFile ? undefined : mkdtempSync(join(tmpdir(), 'encrypted-stack-'));
   const dbFilename = dbFile ?? join(stateDir!, 'temporal.db');
   const dataConverter = encryptedDataConverter(ring);
-  const [testEnv, emulator, workflowBundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: resolveTemporalBinary('cli').executable,
-        searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-        dbFilename,
-        ...(ui ? { ui: true, uiPort: ui.port } : {}),
-        extraArgs: ui?.codecEndpoint ? ['--ui-codec-endpoint', ui.codecEndpoint] : [],
+  return startTogether(async (resources) => {
+    const [testEnv, emulator, workflowBundle] = await Promise.all([
+      resources.start(
+        TestWorkflowEnvironment.createLocal({
+          server: {
+            executable: resolveTemporalBinary('cli').executable,
+            searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+            dbFilename,
+            ...(ui ? { ui: true, uiPort: ui.port } : {}),
+            extraArgs: ui?.codecEndpoint ? ['--ui-codec-endpoint', ui.codecEndpoint] : [],
+          },
+          client: { dataConverter },
+        }),
+        (env) => env.teardown(),
+      ),
+      resources.start(
+        startEmulator({
+          credentials: E2E_CREDENTIALS,
+          operationLatency: { ms: 300 },
+          actionLatency: { ms: 200 },
+          retryAfterSeconds: 0,
+        }),
+        (started) => started.close(),
+      ),
+      // The bundle carries the encoding failure converter, so workflow failures are encrypted too.
+      resources.start(
+        bundleWorkflowCode(
+          workflowBundleOptions({
+            failureConverterPath: FAILURE_CONVERTER_PATH,
+            logger: quietBundlerLogger,
+          }),
+        ),
+      ),
+    ]);
+    const api = new OrchestratorClient({
+      credentials: { accountSid: E2E_CREDENTIALS.accountSid, authToken: E2E_CREDENTIALS.authToken },
+      conversationsBaseUrl: emulator.url,
+      memoryBaseUrl: emulator.url,
+    });
+    resources.add(() => api.close());
+    const taskQueue = `encrypted-${randomUUID()}`;
+    resources.run(
+      await resources.start(
+        createWorker({ connection: testEnv.nativeConnection, taskQueue, api, workflowBundle, dataConverter }),
+      ),
+    );
+    return {
+      testEnv,
+      client: testEnv.client,
+      rawClient: new Client({ connection: testEnv.connection, namespace: testEnv.namespace ?? 'default' }),
+      emulator,
+      taskQueue,
+      dbFile: dbFilename,
+      stop: () => resources.stopAll(),
+      removeState() {
+        if (stateDir) rmSync(stateDir, { recursive: true, force: true });
       },
-      client: { dataConverter },
-    }),
-    startEmulator({
-      credentials: E2E_CREDENTIALS,
-      operationLatency: { ms: 300 },
-      actionLatency: { ms: 200 },
-      retryAfterSeconds: 0,
-    }),
-    // The bundle carries the encoding failure converter, so workflow failures are encrypted too.
-    bundleWorkflowCode(
-      workflowBundleOptions({
-        failureConverterPath: FAILURE_CONVERTER_PATH,
-        logger: quietBundlerLogger,
-      }),
-    ),
-  ]);
-  const api = new OrchestratorClient({
-    credentials: { accountSid: E2E_CREDENTIALS.accountSid, authToken: E2E_CREDENTIALS.authToken },
-    conversationsBaseUrl: emulator.url,
-    memoryBaseUrl: emulator.url,
+    };
   });
-  const taskQueue = `encrypted-${randomUUID()}`;
-  const worker: Worker = await createWorker({
-    connection: testEnv.nativeConnection,
-    taskQueue,
-    api,
-    workflowBundle,
-    dataConverter,
-  });
-  const running = worker.run();
-  let stopping: Promise<void> | undefined;
-  return {
-    testEnv,
-    client: testEnv.client,
-    rawClient: new Client({ connection: testEnv.connection, namespace: testEnv.namespace ?? 'default' }),
-    emulator,
-    taskQueue,
-    dbFile: dbFilename,
-    stop() {
-      stopping ??= (async () => {
-        worker.shutdown();
-        await running;
-        await api.close();
-        await emulator.close();
-        await testEnv.teardown();
-      })();
-      return stopping;
-    },
-    removeState() {
-      if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Every byte the dev server wrote for its SQLite state (the database and its WAL), as text. */

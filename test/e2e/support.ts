@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { OrchestratorClient } from '../../src/api';
 import { startEmulator, type EmulatorCredentials, type RunningEmulator } from '../../src/emulator';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
@@ -14,6 +14,7 @@ import { createWorker } from '../../src/worker';
 import { workflowBundleOptions } from '../../src/workflow-bundle-options';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
+import { startTogether } from '../setup/resources';
 
 /** Distinctive values, so a test can prove none of them reached the history. */
 export const E2E_CREDENTIALS: EmulatorCredentials = {
@@ -35,48 +36,43 @@ const quietBundlerLogger = new DefaultLogger('ERROR');
  * Operations settle in 300 ms and actions in 200 ms, with no Retry-After: a provisioning takes
  * about a second and a half with the fast polling of `e2eInput`.
  */
-export async function startE2eStack(): Promise<E2eStack> {
-  const [testEnv, emulator, workflowBundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: resolveTemporalBinary('cli').executable,
-        searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-      },
-    }),
-    startEmulator({
-      credentials: E2E_CREDENTIALS,
-      operationLatency: { ms: 300 },
-      actionLatency: { ms: 200 },
-      retryAfterSeconds: 0,
-    }),
-    bundleWorkflowCode(workflowBundleOptions({ logger: quietBundlerLogger })),
-  ]);
-  const api = new OrchestratorClient({
-    credentials: { accountSid: E2E_CREDENTIALS.accountSid, authToken: E2E_CREDENTIALS.authToken },
-    conversationsBaseUrl: emulator.url,
-    memoryBaseUrl: emulator.url,
+export function startE2eStack(): Promise<E2eStack> {
+  return startTogether(async (resources) => {
+    const [testEnv, emulator, workflowBundle] = await Promise.all([
+      resources.start(
+        TestWorkflowEnvironment.createLocal({
+          server: {
+            executable: resolveTemporalBinary('cli').executable,
+            searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+          },
+        }),
+        (env) => env.teardown(),
+      ),
+      resources.start(
+        startEmulator({
+          credentials: E2E_CREDENTIALS,
+          operationLatency: { ms: 300 },
+          actionLatency: { ms: 200 },
+          retryAfterSeconds: 0,
+        }),
+        (started) => started.close(),
+      ),
+      resources.start(bundleWorkflowCode(workflowBundleOptions({ logger: quietBundlerLogger }))),
+    ]);
+    const api = new OrchestratorClient({
+      credentials: { accountSid: E2E_CREDENTIALS.accountSid, authToken: E2E_CREDENTIALS.authToken },
+      conversationsBaseUrl: emulator.url,
+      memoryBaseUrl: emulator.url,
+    });
+    resources.add(() => api.close());
+    const taskQueue = `e2e-${randomUUID()}`;
+    resources.run(
+      await resources.start(
+        createWorker({ connection: testEnv.nativeConnection, taskQueue, api, workflowBundle }),
+      ),
+    );
+    return { testEnv, client: testEnv.client, emulator, taskQueue, stop: () => resources.stopAll() };
   });
-  const taskQueue = `e2e-${randomUUID()}`;
-  const worker: Worker = await createWorker({
-    connection: testEnv.nativeConnection,
-    taskQueue,
-    api,
-    workflowBundle,
-  });
-  const running = worker.run();
-  return {
-    testEnv,
-    client: testEnv.client,
-    emulator,
-    taskQueue,
-    async stop() {
-      worker.shutdown();
-      await running;
-      await api.close();
-      await emulator.close();
-      await testEnv.teardown();
-    },
-  };
 }
 
 /** A valid input with unique names and polling fast enough for a test. */

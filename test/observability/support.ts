@@ -9,6 +9,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
 import { E2E_CREDENTIALS } from '../e2e/support';
+import { startTogether } from '../setup/resources';
 
 export interface ObservedStack {
   testEnv: TestWorkflowEnvironment;
@@ -18,36 +19,37 @@ export interface ObservedStack {
 
 export const RATE_LIMITED_RETRY_AFTER_SECONDS = 1;
 
-export async function startObservedStack(): Promise<ObservedStack> {
-  const [testEnv, emulator] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: resolveTemporalBinary('cli').executable,
-        searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-      },
-    }),
-    startEmulator({
-      credentials: E2E_CREDENTIALS,
-      operationLatency: { ms: 300 },
-      actionLatency: { ms: 200 },
-      retryAfterSeconds: 0,
-      faults: [
-        {
-          kind: 'status',
-          status: 429,
-          retryAfter: RATE_LIMITED_RETRY_AFTER_SECONDS,
-          times: 1,
-          match: { method: 'GET', path: '^/v1/ControlPlane/Operations/' },
-        },
-      ],
-    }),
-  ]);
-  return {
-    testEnv,
-    emulator,
-    async stop() {
-      await emulator.close();
-      await testEnv.teardown();
-    },
-  };
+export function startObservedStack(): Promise<ObservedStack> {
+  return startTogether(async (resources) => {
+    const [testEnv, emulator] = await Promise.all([
+      resources.start(
+        TestWorkflowEnvironment.createLocal({
+          server: {
+            executable: resolveTemporalBinary('cli').executable,
+            searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+          },
+        }),
+        (env) => env.teardown(),
+      ),
+      resources.start(
+        startEmulator({
+          credentials: E2E_CREDENTIALS,
+          operationLatency: { ms: 300 },
+          actionLatency: { ms: 200 },
+          retryAfterSeconds: 0,
+          faults: [
+            {
+              kind: 'status',
+              status: 429,
+              retryAfter: RATE_LIMITED_RETRY_AFTER_SECONDS,
+              times: 1,
+              match: { method: 'GET', path: '^/v1/ControlPlane/Operations/' },
+            },
+          ],
+        }),
+        (started) => started.close(),
+      ),
+    ]);
+    return { testEnv, emulator, stop: () => resources.stopAll() };
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OrchestratorClient } from '../../src/api';
 import { awaitProvisioning, startProvisioning } from '../../src/client';
@@ -15,51 +15,43 @@ import { startTracing, type Tracing } from '../../src/observability/tracing';
 import { createWorker } from '../../src/worker';
 import { workflowBundleOptions } from '../../src/workflow-bundle-options';
 import { E2E_CREDENTIALS, e2eInput } from '../e2e/support';
-import { startObservedStack, type ObservedStack } from './support';
+import { useResources } from '../setup/resources';
+import { startObservedStack } from './support';
 
 jest.setTimeout(120_000);
 
 const exporter = new InMemorySpanExporter();
+const resources = useResources();
 let tracing: Tracing;
-let stack: ObservedStack;
-let api: OrchestratorClient;
-let worker: Worker;
-let running: Promise<void>;
 let client: Client;
 const taskQueue = `tracing-${randomUUID()}`;
 
 beforeAll(async () => {
   tracing = startTracing({ spanProcessor: new SimpleSpanProcessor(exporter), serviceName: 'tracing-test' });
-  stack = await startObservedStack();
-  const { testEnv, emulator } = stack;
-  const workflowBundle = await bundleWorkflowCode(
-    workflowBundleOptions({
-      workflowInterceptorModules: workflowInterceptorModules(tracing),
-      logger: new DefaultLogger('ERROR'),
-    }),
-  );
-  api = new OrchestratorClient({
+  resources.add(() => tracing.shutdown());
+  const [{ testEnv, emulator }, workflowBundle] = await Promise.all([
+    resources.start(startObservedStack(), (stack) => stack.stop()),
+    resources.start(
+      bundleWorkflowCode(
+        workflowBundleOptions({
+          workflowInterceptorModules: workflowInterceptorModules(tracing),
+          logger: new DefaultLogger('ERROR'),
+        }),
+      ),
+    ),
+  ]);
+  const api = new OrchestratorClient({
     credentials: E2E_CREDENTIALS,
     conversationsBaseUrl: emulator.url,
     memoryBaseUrl: emulator.url,
   });
-  worker = await createWorker({
-    connection: testEnv.nativeConnection,
-    taskQueue,
-    api,
-    workflowBundle,
-    tracing,
-  });
-  running = worker.run();
+  resources.add(() => api.close());
+  resources.run(
+    await resources.start(
+      createWorker({ connection: testEnv.nativeConnection, taskQueue, api, workflowBundle, tracing }),
+    ),
+  );
   client = new Client({ connection: testEnv.connection, interceptors: clientInterceptors(tracing) });
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await api?.close();
-  await stack?.stop();
-  await tracing?.shutdown();
 });
 
 const parentOf = (span: ReadableSpan) => span.parentSpanId;

@@ -29,6 +29,7 @@ import { provisionOrchestrator } from '../../src/workflows';
 import { SEARCH_ATTRIBUTE_KEYS, type ProvisionResult } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
 import { HistoryRecorder, recordingHistories } from '../replay/history-recorder';
+import { useResources, type Resources } from '../setup/resources';
 
 export interface TestBed {
   env: TestWorkflowEnvironment;
@@ -36,12 +37,15 @@ export interface TestBed {
 }
 
 /** The test server and the bundle (a few seconds, once per file: see `useTestBed`). */
-async function createTestBed(): Promise<TestBed> {
+async function createTestBed(resources: Resources): Promise<TestBed> {
   const [env, workflowBundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: resolveTemporalBinary('test-server').executable },
-    }),
-    bundleWorkflowCode(workflowBundleOptions({ logger: quietBundlerLogger })),
+    resources.start(
+      TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: resolveTemporalBinary('test-server').executable },
+      }),
+      (started) => started.teardown(),
+    ),
+    resources.start(bundleWorkflowCode(workflowBundleOptions({ logger: quietBundlerLogger }))),
   ]);
   // The test server implements AddSearchAttributes (not ListSearchAttributes): without these,
   // every upsert would fail the workflow task.
@@ -68,15 +72,15 @@ export function useTestBed(): TestBed {
     return created;
   };
   let recorder: HistoryRecorder | undefined;
+  const resources = useResources();
   beforeAll(async () => {
-    created = await createTestBed();
+    created = await createTestBed(resources);
     if (recordingHistories()) recorder = new HistoryRecorder(created.env.client);
   });
   afterEach(async () => {
     const { testPath, currentTestName } = expect.getState();
     await recorder?.flush(testPath ?? 'unknown', currentTestName ?? 'unnamed');
   });
-  afterAll(() => created?.env.teardown());
   return {
     get env() {
       return current().env;
