@@ -233,9 +233,11 @@ export function describeIssues(label: string, issues: readonly z.core.$ZodIssue[
   return more > 0 ? `${listed.join('; ')}; and ${more} more` : listed.join('; ');
 }
 
-function fieldPath(label: string, path: readonly PropertyKey[]): string {
+/** `label.a[0].b`, or `a[0].b` without a label. */
+export function fieldPath(label: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`,
     label,
   );
 }

@@ -5,10 +5,18 @@
  * the workflows that receive its results. Everything here is plain, serialisable data: it
  * crosses Temporal's payload boundary unchanged.
  *
- * Response shapes are derived from their zod schemas (src/api/schemas.ts), so they are written
- * once; request shapes are written here. Type-only imports: workflows import this file.
+ * Response shapes are derived from their zod schemas (src/api/schemas.ts) and request shapes from
+ * theirs (src/api/request-schemas.ts), so each is written once. Type-only imports: workflows
+ * import this file.
  */
 import type { z } from 'zod';
+import type { CHANNELS } from './field-rules';
+import type {
+  configurationCreateSchema,
+  conversationCreateSchema,
+  sendMessageActionSchema,
+  storeCreateSchema,
+} from './request-schemas';
 import type {
   actionSchema,
   actionStatusSchema,
@@ -71,12 +79,8 @@ export interface AcceptedOperation {
 
 export type StoreStatus = z.infer<typeof storeStatusSchema>;
 
-export interface CreateStoreRequest {
-  /** Required, `^[a-zA-Z0-9-]+$`, unique per account. */
-  displayName: string;
-  /** 1-128 characters. */
-  description?: string;
-}
+/** `displayName` is unique per account. */
+export type CreateStoreRequest = z.input<ReturnType<typeof storeCreateSchema>>;
 
 export type MemoryStore = z.infer<typeof storeSchema>;
 
@@ -84,29 +88,15 @@ export type MemoryStore = z.infer<typeof storeSchema>;
 
 export type ConversationGroupingType = z.infer<typeof conversationGroupingTypeSchema>;
 
-export type ChannelType = 'VOICE' | 'SMS' | 'RCS' | 'WHATSAPP' | 'CHAT';
+export type ChannelType = (typeof CHANNELS)[number];
 
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 
 /** The create/update schemas accept all five methods; the response schema names only GET and POST. */
 export type StatusCallback = z.infer<typeof statusCallbackSchema>;
 
-export interface ConfigurationRequest {
-  /** Max 32, `^[a-zA-Z0-9-_ ]+$`. */
-  displayName: string;
-  description: string;
-  conversationGroupingType: ConversationGroupingType;
-  /** `^mem_(store|service)_[0-7][0-9a-z]{25}$` */
-  memoryStoreId: string;
-  channelSettings?: Partial<Record<ChannelType, ChannelSettings>>;
-  /** At most 2 on create. */
-  statusCallbacks?: StatusCallback[];
-  /** At most 5. */
-  intelligenceConfigurationIds?: string[];
-  memoryExtractionEnabled?: boolean;
-  /** `serviceId` matches `^IS[0-9a-f]{32}$`. */
-  conversationsV1Bridge?: { serviceId: string };
-}
+/** The body of a configuration create, and of a full replace (`PUT`). */
+export type ConfigurationRequest = z.input<ReturnType<typeof configurationCreateSchema>>;
 
 export type Configuration = z.infer<typeof configurationSchema>;
 
@@ -122,11 +112,7 @@ export type ParticipantAddress = z.infer<typeof participantAddressSchema>;
 
 export type Participant = z.infer<typeof participantSchema>;
 
-export interface CreateConversationRequest {
-  configurationId: string;
-  name?: string;
-  participants?: Participant[];
-}
+export type CreateConversationRequest = z.input<ReturnType<typeof conversationCreateSchema>>;
 
 export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
 
@@ -140,15 +126,7 @@ export type ActionStatus = z.infer<typeof actionStatusSchema>;
 
 export type MessageEndpoint = z.infer<typeof endpointSchema>;
 
-export interface SendMessageRequest {
-  type: 'SEND_MESSAGE';
-  payload: {
-    from: MessageEndpoint;
-    to: MessageEndpoint[];
-    content: { text?: string; contentId?: string; variables?: Record<string, string>; mediaUrls?: string[] };
-    channelSettings?: Record<string, unknown>;
-  };
-}
+export type SendMessageRequest = z.input<ReturnType<typeof sendMessageActionSchema>>;
 
 /** `failureReason` is cut to `MAX_SERVER_TEXT_CHARS`. */
 export type Action = z.infer<typeof actionSchema> & {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import type { EmulatorOptions, FaultRule } from './types';
+import { check } from './validation';
 
 export const USAGE = `Usage: npm run emulator -- [options]
   --port N                     port to listen on (default 0: a free port)
@@ -27,6 +29,61 @@ export class CliUsageError extends Error {}
 /** `--help` was given. */
 export const HELP = Symbol('help');
 
+function integerFlag(max = Number.MAX_SAFE_INTEGER) {
+  const error = (issue: { input?: unknown }) =>
+    `must be an integer from 0 to ${max} (got '${String(issue.input)}')`;
+  return z.string().regex(/^\d+$/, { error }).transform(Number).pipe(z.number().max(max, { error }));
+}
+
+const rateFlag = z
+  .string()
+  .refine((raw) => raw.trim() !== '' && Number(raw) >= 0 && Number(raw) <= 1, {
+    error: (issue) => `must be a number from 0 to 1 (got '${String(issue.input)}')`,
+  })
+  .transform(Number);
+
+const latency = (ms: number | undefined, polls: number | undefined) =>
+  ms === undefined && polls === undefined ? undefined : { ms, polls };
+
+/** The flags' values as parseArgs reads them (strings and booleans), turned into options. */
+const flagsSchema = z
+  .object({
+    port: integerFlag(65535).optional(),
+    host: z.string().optional(),
+    'operation-latency-ms': integerFlag().optional(),
+    'operation-latency-polls': integerFlag().optional(),
+    'action-latency-ms': integerFlag().optional(),
+    'action-latency-polls': integerFlag().optional(),
+    'retry-after': integerFlag().optional(),
+    'no-related-id': z.boolean().optional(),
+    'result-id': z.boolean().optional(),
+    'listing-delay-reads': integerFlag().optional(),
+    'fault-rate-429': rateFlag.optional(),
+    'fault-rate-500': rateFlag.optional(),
+    'fault-rate-503': rateFlag.optional(),
+    log: z.boolean().optional(),
+  })
+  .transform((flags): EmulatorOptions => {
+    const faults: FaultRule[] = [];
+    for (const status of [429, 500, 503] as const) {
+      const rate = flags[`fault-rate-${status}`];
+      if (rate !== undefined && rate > 0) faults.push({ kind: 'status', status, rate });
+    }
+    const options: EmulatorOptions = {
+      port: flags.port,
+      host: flags.host,
+      operationLatency: latency(flags['operation-latency-ms'], flags['operation-latency-polls']),
+      actionLatency: latency(flags['action-latency-ms'], flags['action-latency-polls']),
+      retryAfterSeconds: flags['retry-after'],
+      configurationRelatedId: flags['no-related-id'] ? false : undefined,
+      configurationResultId: flags['result-id'] ? true : undefined,
+      listingDelayReads: flags['listing-delay-reads'],
+      faults,
+      logRequests: flags.log,
+    };
+    return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  });
+
 export function parseCliOptions(argv: string[]): EmulatorOptions | typeof HELP {
   let values;
   try {
@@ -34,20 +91,12 @@ export function parseCliOptions(argv: string[]): EmulatorOptions | typeof HELP {
       args: argv,
       strict: true,
       options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'operation-latency-ms': { type: 'string' },
-        'operation-latency-polls': { type: 'string' },
-        'action-latency-ms': { type: 'string' },
-        'action-latency-polls': { type: 'string' },
-        'retry-after': { type: 'string' },
-        'no-related-id': { type: 'boolean' },
-        'result-id': { type: 'boolean' },
-        'listing-delay-reads': { type: 'string' },
-        'fault-rate-429': { type: 'string' },
-        'fault-rate-500': { type: 'string' },
-        'fault-rate-503': { type: 'string' },
-        log: { type: 'boolean' },
+        ...Object.fromEntries(
+          Object.entries(flagsSchema.in.shape).map(([flag, schema]) => [
+            flag,
+            { type: schema.unwrap() instanceof z.ZodBoolean ? 'boolean' : 'string' },
+          ]),
+        ),
         help: { type: 'boolean' },
       },
     }));
@@ -55,44 +104,8 @@ export function parseCliOptions(argv: string[]): EmulatorOptions | typeof HELP {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help) return HELP;
-
-  const integer = (flag: keyof typeof values, max = Number.MAX_SAFE_INTEGER): number | undefined => {
-    const raw = values[flag];
-    if (raw === undefined) return undefined;
-    const value = Number(raw);
-    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || value > max) {
-      throw new CliUsageError(`--${flag}: must be an integer from 0 to ${max} (got '${String(raw)}')`);
-    }
-    return value;
-  };
-  const rate = (flag: 'fault-rate-429' | 'fault-rate-500' | 'fault-rate-503'): number | undefined => {
-    const raw = values[flag];
-    if (raw === undefined) return undefined;
-    const value = Number(raw);
-    if (raw.trim() === '' || !(value >= 0 && value <= 1)) {
-      throw new CliUsageError(`--${flag}: must be a number from 0 to 1 (got '${raw}')`);
-    }
-    return value;
-  };
-  const latency = (ms: number | undefined, polls: number | undefined) =>
-    ms === undefined && polls === undefined ? undefined : { ms, polls };
-
-  const faults: FaultRule[] = [];
-  for (const status of [429, 500, 503] as const) {
-    const value = rate(`fault-rate-${status}`);
-    if (value !== undefined && value > 0) faults.push({ kind: 'status', status, rate: value });
-  }
-  const options: EmulatorOptions = {
-    port: integer('port', 65535),
-    host: values.host,
-    operationLatency: latency(integer('operation-latency-ms'), integer('operation-latency-polls')),
-    actionLatency: latency(integer('action-latency-ms'), integer('action-latency-polls')),
-    retryAfterSeconds: integer('retry-after'),
-    configurationRelatedId: values['no-related-id'] ? false : undefined,
-    configurationResultId: values['result-id'] ? true : undefined,
-    listingDelayReads: integer('listing-delay-reads'),
-    faults,
-    logRequests: values.log,
-  };
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const checked = check(flagsSchema, values);
+  if ('problems' in checked)
+    throw new CliUsageError(checked.problems.map((problem) => `--${problem}`).join('; '));
+  return checked.data;
 }

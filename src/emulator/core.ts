@@ -3,12 +3,12 @@ import { EmulatorClock } from './clock';
 import { FaultRules } from './faults';
 import { IdempotencyKeys } from './idempotency';
 import { type OperationRecord, OperationRegistry, type StartOperation } from './operations';
-import { type RuntimeOptions, applyRuntimeOptions } from './options';
+import { type RuntimeOptions, applyChanges } from './options';
 import { PageTokens } from './pagination';
 import type { ApiReply, ApiRequest } from './router';
 import { SettleScheduler } from './settlement';
 import { EmulatorState } from './state';
-import type { EmulatorStateSummary, FaultRule } from './types';
+import type { EmulatorStateSummary } from './types';
 
 /** Everything the route handlers share: state, clock, operations, keys, faults and options. */
 export class EmulatorCore {
@@ -28,16 +28,11 @@ export class EmulatorCore {
     readonly accountSid: string,
   ) {}
 
-  /** Changes run-time options; `faults`, when given, replaces the fault list. */
-  configure(patch: unknown): void {
-    const { faults, ...options } = (patch ?? {}) as { faults?: unknown };
-    if (faults !== undefined && !Array.isArray(faults))
-      throw new Error('faults: must be an array of fault rules');
-    const next = applyRuntimeOptions(this.options, options);
-    const rules = new FaultRules();
-    for (const rule of (faults ?? []) as FaultRule[]) rules.add(rule);
-    this.options = next;
-    if (faults !== undefined) this.faults.replaceWith(rules);
+  /** Changes run-time options; `faults`, when given, replaces the fault list. Checked first. */
+  configure(changes: unknown): void {
+    const { options, faults } = applyChanges(this.options, changes);
+    this.options = options;
+    if (faults) this.faults.replace(faults);
   }
 
   advanceClock(ms: number): void {
@@ -85,10 +80,11 @@ export class EmulatorCore {
       messagesSent: this.state.messagesSent,
       operations: this.operations.summary(),
       requests: Object.fromEntries(this.requestCounts),
+      faultsServed: this.faults.servedCounts(),
     };
   }
 
-  /** Forgets every resource, operation, key, fault, request count and clock offset (options stay). */
+  /** Forgets every resource, operation, key, fault, count and clock offset (options stay). */
   reset(): void {
     this.clock.reset();
     this.state.clear();
@@ -96,7 +92,7 @@ export class EmulatorCore {
     this.actions.clear();
     this.scheduler.clear();
     this.idempotency.clear();
-    this.faults.clear();
+    this.faults.reset();
     this.requestCounts.clear();
   }
 }

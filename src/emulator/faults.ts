@@ -1,6 +1,99 @@
+import { z } from 'zod';
 import { TWILIO_ERROR_CODES } from './errors';
-import type { FaultRule } from './types';
+import { parseOrThrow } from './validation';
 import type { WorkFault } from './work-fault';
+
+const nonNegativeInteger = (rule = 'must be a non-negative integer') =>
+  z.int({ error: rule }).min(0, { error: rule });
+
+const base = {
+  /** Which requests the rule applies to. All given fields must match. */
+  match: z
+    .object(
+      {
+        method: z.string({ error: 'must be a string' }).optional(),
+        /** A regular expression (source text) tested against the path, e.g. `^/v1/ControlPlane/Stores$`. */
+        path: z
+          .string({ error: 'must be a regular expression source string' })
+          .refine(isRegExpSource, {
+            error: (issue) => `not a valid regular expression: ${String(issue.input)}`,
+          })
+          .optional(),
+      },
+      { error: 'must be an object' },
+    )
+    .optional(),
+  /** Applications before the rule is dropped. @default unlimited */
+  times: z.int({ error: 'must be an integer >= 1' }).min(1, { error: 'must be an integer >= 1' }).optional(),
+  /** Probability that a matching request gets the fault. @default 1 */
+  rate: z
+    .number({ error: 'must be a number from 0 to 1' })
+    .min(0, { error: 'must be a number from 0 to 1' })
+    .max(1, { error: 'must be a number from 0 to 1' })
+    .optional(),
+};
+
+const KINDS = [
+  'status',
+  'reset',
+  'accept-then-drop',
+  'latency',
+  'operation-fails',
+  'operation-stuck',
+  'retry-after-date',
+] as const;
+
+/**
+ * One scripted fault. Applies to matching requests, `times` times, each with probability `rate`,
+ * in the order rules were added (first match wins).
+ */
+export const faultRuleSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      ...base,
+      kind: z.literal('status'),
+      status: z.literal([429, 500, 503], { error: 'must be 429, 500 or 503' }),
+      retryAfter: z
+        .union([nonNegativeInteger(), z.literal('http-date')], {
+          error: "must be a non-negative integer of seconds or 'http-date'",
+        })
+        .optional(),
+    }),
+    z.object({ ...base, kind: z.literal('reset') }),
+    /** The request is applied, then the connection is destroyed before any response byte. */
+    z.object({ ...base, kind: z.literal('accept-then-drop') }),
+    z.object({ ...base, kind: z.literal('latency'), ms: nonNegativeInteger() }),
+    /** The next matching async operation (or action) ends FAILED. */
+    z.object({
+      ...base,
+      kind: z.literal('operation-fails'),
+      error: z.object({ title: z.string(), detail: z.string(), code: z.int() }).partial().optional(),
+    }),
+    /** The next matching async operation (or action) stays PENDING forever. */
+    z.object({ ...base, kind: z.literal('operation-stuck') }),
+    /** `Retry-After` on matching responses is an HTTP-date `seconds` ahead instead of delay-seconds. */
+    z.object({ ...base, kind: z.literal('retry-after-date'), seconds: nonNegativeInteger() }),
+  ],
+  {
+    error: (issue) => {
+      if (issue.code === 'invalid_union') return `must be one of ${KINDS.join(', ')}`;
+      return issue.code === 'invalid_type' ? 'must be an object' : undefined;
+    },
+  },
+);
+
+export type FaultRule = z.input<typeof faultRuleSchema>;
+export type FaultMatch = NonNullable<FaultRule['match']>;
+
+function isRegExpSource(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** What the server does to one request because of a fault rule. */
 export type FaultAction =
@@ -22,30 +115,47 @@ interface ActiveRule {
  * Scripted faults, checked in the order they were added; the first rule that matches the request
  * and wins its `rate` roll applies. `operation-fails` / `operation-stuck` only match requests that
  * create an operation or action, and count against `times` only when that work is created.
+ * Counts the faults served, so a test can tell a fault that fired from one that never did.
  */
 export class FaultRules {
   private rules: ActiveRule[] = [];
+  private readonly served = new Map<string, number>();
 
-  add(rule: FaultRule): void {
-    const checked = parseFaultRule(rule);
-    this.rules.push({
-      rule: checked,
-      pathPattern: checked.match?.path === undefined ? undefined : new RegExp(checked.match.path),
-      remaining: checked.times ?? Infinity,
-    });
+  /** Adds a rule from options or the admin API; throws an Error naming the field and the rule. */
+  add(rule: unknown): void {
+    this.rules.push(activate(parseOrThrow(faultRuleSchema, rule, 'fault')));
+  }
+
+  /** Replaces every rule with `rules` (already checked). */
+  replace(rules: readonly FaultRule[]): void {
+    this.rules = rules.map(activate);
   }
 
   clear(): void {
     this.rules = [];
   }
 
-  /** Takes over `other`'s rules (validated there), dropping this list's. */
-  replaceWith(other: FaultRules): void {
-    this.rules = other.rules;
-  }
-
   get size(): number {
     return this.rules.length;
+  }
+
+  /**
+   * Records a fault that took effect: `status` faults by their status (`429`), others by kind.
+   * A `retry-after-date` counts only when the response had a `Retry-After` to rewrite.
+   */
+  recordServed(action: Exclude<FaultAction, { kind: 'work' }>): void {
+    this.count(action.kind === 'status' ? String(action.status) : action.kind);
+  }
+
+  /** Faults served since the last reset, by status or kind. */
+  servedCounts(): Record<string, number> {
+    return Object.fromEntries(this.served);
+  }
+
+  /** Forgets the rules and the counts. */
+  reset(): void {
+    this.clear();
+    this.served.clear();
   }
 
   pick(method: string, path: string, createsWork: boolean): FaultAction | undefined {
@@ -74,7 +184,10 @@ export class FaultRules {
         detail: error?.detail ?? 'The operation failed (emulator fault: operation-fails)',
         code: error?.code ?? TWILIO_ERROR_CODES.internal,
       },
-      claim: () => this.use(active),
+      claim: () => {
+        this.use(active);
+        this.count(rule.kind);
+      },
     };
   }
 
@@ -82,6 +195,18 @@ export class FaultRules {
     active.remaining--;
     if (active.remaining <= 0) this.rules = this.rules.filter((r) => r !== active);
   }
+
+  private count(key: string): void {
+    this.served.set(key, (this.served.get(key) ?? 0) + 1);
+  }
+}
+
+function activate(rule: FaultRule): ActiveRule {
+  return {
+    rule,
+    pathPattern: rule.match?.path === undefined ? undefined : new RegExp(rule.match.path),
+    remaining: rule.times ?? Infinity,
+  };
 }
 
 function actionOf(rule: FaultRule): FaultAction {
@@ -98,65 +223,4 @@ function actionOf(rule: FaultRule): FaultAction {
     default:
       throw new Error(`fault kind ${rule.kind} has no request action`);
   }
-}
-
-const KINDS = [
-  'status',
-  'reset',
-  'accept-then-drop',
-  'latency',
-  'operation-fails',
-  'operation-stuck',
-  'retry-after-date',
-] as const;
-
-/** Checks a fault rule from options or the admin API; throws an Error naming the field and rule. */
-export function parseFaultRule(value: unknown): FaultRule {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new Error('fault: must be an object');
-  const rule = value as Record<string, unknown>;
-  const kind = rule.kind as (typeof KINDS)[number];
-  if (!KINDS.includes(kind)) throw new Error(`fault.kind: must be one of ${KINDS.join(', ')}`);
-  if (rule.times !== undefined && !(Number.isInteger(rule.times) && (rule.times as number) >= 1)) {
-    throw new Error('fault.times: must be an integer >= 1');
-  }
-  if (rule.rate !== undefined && !(typeof rule.rate === 'number' && rule.rate >= 0 && rule.rate <= 1)) {
-    throw new Error('fault.rate: must be a number from 0 to 1');
-  }
-  checkMatch(rule.match);
-  if (kind === 'status') {
-    if (![429, 500, 503].includes(rule.status as number))
-      throw new Error('fault.status: must be 429, 500 or 503');
-    const retryAfter = rule.retryAfter;
-    if (retryAfter !== undefined && retryAfter !== 'http-date' && !isNonNegativeInteger(retryAfter)) {
-      throw new Error("fault.retryAfter: must be a non-negative integer of seconds or 'http-date'");
-    }
-  }
-  if (kind === 'latency' && !isNonNegativeInteger(rule.ms))
-    throw new Error('fault.ms: must be a non-negative integer');
-  if (kind === 'retry-after-date' && !isNonNegativeInteger(rule.seconds)) {
-    throw new Error('fault.seconds: must be a non-negative integer');
-  }
-  return rule as FaultRule;
-}
-
-function checkMatch(match: unknown): void {
-  if (match === undefined) return;
-  if (typeof match !== 'object' || match === null) throw new Error('fault.match: must be an object');
-  const { method, path } = match as Record<string, unknown>;
-  if (method !== undefined && typeof method !== 'string')
-    throw new Error('fault.match.method: must be a string');
-  if (path !== undefined) {
-    if (typeof path !== 'string')
-      throw new Error('fault.match.path: must be a regular expression source string');
-    try {
-      new RegExp(path);
-    } catch {
-      throw new Error(`fault.match.path: not a valid regular expression: ${path}`);
-    }
-  }
-}
-
-function isNonNegativeInteger(value: unknown): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }

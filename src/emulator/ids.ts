@@ -22,5 +22,3 @@ export function newId(kind: IdKind): string {
 export function newMessageSid(): string {
   return `SM${randomBytes(16).toString('hex')}`;
 }
-
-export { MEMORY_STORE_ID_PATTERN } from '../workflows/input-rules';

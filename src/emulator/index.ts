@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BasicAuth } from './auth';
 import { EmulatorCore } from './core';
-import { DEFAULT_RUNTIME_OPTIONS, applyRuntimeOptions, resolveCredentials } from './options';
+import { DEFAULT_RUNTIME_OPTIONS, resolveCredentials } from './options';
 import { Router } from './router';
 import { actionRoutes } from './routes/actions';
 import { adminRoutes } from './routes/admin';
@@ -14,6 +14,7 @@ import { createRequestListener } from './server';
 import type { EmulatorOptions, RunningEmulator } from './types';
 
 export type {
+  EmulatorChanges,
   EmulatorCredentials,
   EmulatorOptions,
   EmulatorStateSummary,
@@ -30,13 +31,10 @@ export { isUndeliverable } from './actions';
  * and the memory host (`/v1/...`) on one port, plus the admin API under `/__emulator/`.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const { port = 0, host = '127.0.0.1', credentials: explicit, faults = [], ...runtime } = options;
+  const { port = 0, host = '127.0.0.1', credentials: explicit, ...changes } = options;
   const credentials = resolveCredentials(explicit);
-  const core = new EmulatorCore(
-    applyRuntimeOptions(DEFAULT_RUNTIME_OPTIONS, runtime),
-    credentials.accountSid,
-  );
-  for (const rule of faults) core.faults.add(rule);
+  const core = new EmulatorCore(DEFAULT_RUNTIME_OPTIONS, credentials.accountSid);
+  core.configure(changes);
 
   let url = '';
   const server = createServer(

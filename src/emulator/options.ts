@@ -1,4 +1,16 @@
-import type { EmulatorCredentials, EmulatorOptions, Latency } from './types';
+import { z } from 'zod';
+import { faultRuleSchema } from './faults';
+import { parseOrThrow } from './validation';
+
+/** Credentials the emulator accepts as HTTP Basic auth (either pair). */
+export interface EmulatorCredentials {
+  accountSid: string;
+  /** Accepted as `accountSid:authToken`. */
+  authToken: string;
+  /** Accepted as `apiKey:apiSecret` when both are set. */
+  apiKey?: string;
+  apiSecret?: string;
+}
 
 /** Accepted when no TWILIO_* credentials are in the environment and none are passed. */
 export const DEFAULT_EMULATOR_CREDENTIALS: Readonly<EmulatorCredentials> = Object.freeze({
@@ -6,18 +18,68 @@ export const DEFAULT_EMULATOR_CREDENTIALS: Readonly<EmulatorCredentials> = Objec
   authToken: 'emulator-auth-token',
 });
 
-/** The options that can change while the emulator runs, with every default applied. */
-export interface RuntimeOptions {
-  operationLatency: Latency;
-  actionLatency: Latency;
-  retryAfterSeconds: number;
-  configurationRelatedId: boolean;
-  configurationResultId: boolean;
-  listingDelayReads: number;
-  logRequests: boolean;
-}
+const count = z
+  .int({ error: 'must be a non-negative integer' })
+  .min(0, { error: 'must be a non-negative integer' });
+const flag = z.boolean({ error: 'must be a boolean' });
 
-export type RuntimeOptionsPatch = Partial<Omit<EmulatorOptions, 'port' | 'host' | 'credentials' | 'faults'>>;
+/** How long an async operation or action stays PENDING before it settles. */
+const latencySchema = z.strictObject(
+  {
+    /** Settles once this much emulator-clock time has passed since creation. */
+    ms: count.optional(),
+    /**
+     * Settles on the Nth status read (GET) instead. Deterministic under Temporal's time-skipping
+     * test server, where workflow time jumps but the emulator's wall clock does not.
+     */
+    polls: count.optional(),
+  },
+  {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') return 'unknown field (use ms or polls)';
+      return issue.code === 'invalid_type' ? 'must be an object { ms?, polls? }' : undefined;
+    },
+  },
+);
+
+export type Latency = z.output<typeof latencySchema>;
+
+const runtimeShape = {
+  /** @default { ms: 1000 } */
+  operationLatency: latencySchema.optional(),
+  /** @default { ms: 500 } */
+  actionLatency: latencySchema.optional(),
+  /** `Retry-After` seconds on 202s and on PENDING operation reads. @default 1 */
+  retryAfterSeconds: count.optional(),
+  /** Put `related.configurationId` in configuration 202 bodies and operations. @default true */
+  configurationRelatedId: flag.optional(),
+  /** Fill `result.id` in configuration operations (the real API does not). @default false */
+  configurationResultId: flag.optional(),
+  /** Configurations created appear in lists only after this many list calls. @default 0 */
+  listingDelayReads: count.optional(),
+  /** Log each request to stderr. @default false */
+  logRequests: flag.optional(),
+};
+
+/** The options that can change while the emulator runs (`configure()`, `POST /__emulator/config`). */
+const changesSchema = z.strictObject(
+  {
+    ...runtimeShape,
+    /** Faults active from the start; see `FaultRule`. Given to `configure()`, replaces the list. */
+    faults: z.array(faultRuleSchema, { error: 'must be an array of fault rules' }).optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown option (changeable: ${Object.keys(runtimeShape).join(', ')}, faults)`
+        : undefined,
+  },
+);
+
+export type EmulatorChanges = z.input<typeof changesSchema>;
+
+/** The run-time options with every default applied. */
+export type RuntimeOptions = Required<Omit<z.output<typeof changesSchema>, 'faults'>>;
 
 export const DEFAULT_RUNTIME_OPTIONS: Readonly<RuntimeOptions> = Object.freeze({
   operationLatency: { ms: 1000 },
@@ -28,6 +90,19 @@ export const DEFAULT_RUNTIME_OPTIONS: Readonly<RuntimeOptions> = Object.freeze({
   listingDelayReads: 0,
   logRequests: false,
 });
+
+/**
+ * Checks every field of `changes` (throws an Error naming the field and the rule) and applies the
+ * run-time options over `base`; `faults`, when given, is returned checked for the caller to apply.
+ */
+export function applyChanges(
+  base: RuntimeOptions,
+  changes: unknown,
+): { options: RuntimeOptions; faults?: z.output<typeof faultRuleSchema>[] } {
+  const { faults, ...given } = parseOrThrow(changesSchema, changes ?? {}, 'options');
+  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  return { options: { ...base, ...defined }, ...(faults === undefined ? {} : { faults }) };
+}
 
 /**
  * Credentials from the options, else `TWILIO_ACCOUNT_SID` + `TWILIO_AUTH_TOKEN` and/or
@@ -48,57 +123,4 @@ export function resolveCredentials(
     authToken: env.TWILIO_AUTH_TOKEN ?? '',
     ...(hasKey ? { apiKey: env.TWILIO_API_KEY, apiSecret: env.TWILIO_API_SECRET } : {}),
   };
-}
-
-/**
- * Applies `patch` over `base` after checking every field; throws an Error naming the field and
- * the rule on bad input (used by `configure()` and `POST /__emulator/config`).
- */
-export function applyRuntimeOptions(base: RuntimeOptions, patch: unknown): RuntimeOptions {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    throw new Error('options: must be an object');
-  }
-  const next = { ...base };
-  for (const [field, value] of Object.entries(patch as Record<string, unknown>)) {
-    if (value === undefined) continue;
-    switch (field) {
-      case 'operationLatency':
-      case 'actionLatency':
-        next[field] = checkLatency(field, value);
-        break;
-      case 'retryAfterSeconds':
-      case 'listingDelayReads':
-        next[field] = checkCount(field, value);
-        break;
-      case 'configurationRelatedId':
-      case 'configurationResultId':
-      case 'logRequests':
-        if (typeof value !== 'boolean') throw new Error(`${field}: must be a boolean`);
-        next[field] = value;
-        break;
-      default:
-        throw new Error(`${field}: unknown option (changeable: ${Object.keys(base).join(', ')})`);
-    }
-  }
-  return next;
-}
-
-function checkLatency(field: string, value: unknown): Latency {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`${field}: must be an object { ms?, polls? }`);
-  }
-  const latency: Latency = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (key !== 'ms' && key !== 'polls') throw new Error(`${field}.${key}: unknown field (use ms or polls)`);
-    if (v === undefined) continue;
-    latency[key] = checkCount(`${field}.${key}`, v);
-  }
-  return latency;
-}
-
-function checkCount(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new Error(`${field}: must be a non-negative integer`);
-  }
-  return value;
 }

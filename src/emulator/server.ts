@@ -121,6 +121,9 @@ async function handle(
 
   const fault =
     core.faults.size === 0 ? undefined : core.faults.pick(method, path, match.route.createsWork === true);
+  // Served once picked, except a work fault (counted when its work is created) and a
+  // retry-after-date (counted only when the response has a Retry-After to rewrite).
+  if (fault && fault.kind !== 'work' && fault.kind !== 'retry-after-date') core.faults.recordServed(fault);
   if (fault?.kind === 'latency') await sleep(fault.ms);
   if (fault?.kind === 'status') return send(res, statusFaultReply(core, fault));
   if (fault?.kind === 'reset') return dropConnection(req, 'reset, not applied');
@@ -130,6 +133,7 @@ async function handle(
   const reply = runHandler(match, request);
   if (fault?.kind === 'accept-then-drop') return dropConnection(req, 'dropped after applying');
   if (fault?.kind === 'retry-after-date' && reply.headers?.['Retry-After'] !== undefined) {
+    core.faults.recordServed(fault);
     // A copy: an idempotent replay hands out the remembered reply object itself.
     return send(res, { ...reply, headers: { ...reply.headers, ...retryAfterDateHeaders(fault.seconds) } });
   }

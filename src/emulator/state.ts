@@ -2,6 +2,8 @@
  * The emulator's resources, in insertion-ordered Maps (lists page through them in creation order).
  * Shapes follow the API's JSON; `render*` functions in the route files turn them into bodies.
  */
+import type { z } from 'zod';
+import type { configurationCreateSchema } from '../api/request-schemas';
 
 export type StoreStatus = 'QUEUED' | 'PROVISIONING' | 'ACTIVE' | 'FAILED';
 
@@ -14,18 +16,10 @@ export interface StoreRecord {
   version: number;
 }
 
-/** The writable fields of a configuration, as validated. */
-export interface ConfigurationFields {
-  displayName: string;
-  description: string;
-  conversationGroupingType: string;
-  memoryStoreId: string;
-  channelSettings?: Record<string, unknown>;
-  statusCallbacks?: { url: string; method: string }[];
-  intelligenceConfigurationIds?: string[];
+/** The writable fields of a configuration, as validated; `memoryExtractionEnabled` is false unless set. */
+export type ConfigurationFields = z.output<ReturnType<typeof configurationCreateSchema>> & {
   memoryExtractionEnabled: boolean;
-  conversationsV1Bridge?: { serviceId: string };
-}
+};
 
 export interface ConfigurationRecord {
   id: string;

@@ -20,6 +20,7 @@ describe('admin API over HTTP', () => {
       messagesSent: 0,
       operations: { total: 1, pending: 0, completed: 1, failed: 0 },
       requests: { 'POST /v1/ControlPlane/Stores': 1, 'GET /v1/ControlPlane/Stores': 1 },
+      faultsServed: {},
     } satisfies EmulatorStateSummary);
   });
 
@@ -28,6 +29,8 @@ describe('admin API over HTTP', () => {
     expect((await api.get(STORE_PATH)).status).toBe(503);
     expect((await admin('DELETE', 'faults')).status).toBe(204);
     expect((await api.get(STORE_PATH)).status).toBe(200);
+    // Removing the rules keeps the count of what they served.
+    expect((await admin('GET', 'state')).body).toMatchObject({ faultsServed: { 503: 1 } });
 
     const bad = await api.call<TwilioErrorBody>('POST', '/__emulator/faults', {
       body: { kind: 'status', status: 418 },
@@ -80,14 +83,14 @@ describe('admin API over HTTP', () => {
 
   it('POST reset forgets resources, operations, faults and counts', async () => {
     const accepted = await api.post<MemoryAccepted>(STORE_PATH, { displayName: uniqueName() });
+    emulator.addFault({ kind: 'status', status: 429, times: 1, match: { method: 'GET' } });
+    expect((await api.get(STORE_PATH)).status).toBe(429);
     emulator.addFault({ kind: 'status', status: 500, match: { method: 'DELETE' } });
     expect((await admin('POST', 'reset')).status).toBe(204);
     expect((await api.poll(accepted.body.statusUrl)).status).toBe(404);
-    expect((await admin('GET', 'state')).body).toMatchObject({
-      stores: 0,
-      operations: { total: 0 },
-      requests: {},
-    });
+    const state = (await admin('GET', 'state')).body as EmulatorStateSummary;
+    expect(state).toMatchObject({ stores: 0, operations: { total: 0 }, requests: {} });
+    expect(state.faultsServed).toEqual({});
     expect((await api.call('DELETE', `${STORE_PATH}/mem_store_01k1etk2y5f1y9fpe2epfdtvv2`)).status).toBe(404);
   });
 

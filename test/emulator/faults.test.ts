@@ -263,6 +263,32 @@ describe('operation faults', () => {
   });
 });
 
+describe('faults served', () => {
+  it('counts each fault that took effect, by status or kind, and nothing for one that did not', async () => {
+    emulator.configure({ operationLatency: { polls: 5 } });
+    emulator.addFault({ kind: 'status', status: 429, times: 2, match: { method: 'GET' } });
+    emulator.addFault({ kind: 'status', status: 503, rate: 0, match: { method: 'GET' } });
+    emulator.addFault({ kind: 'reset', times: 1, match: { method: 'DELETE' } });
+    // Only requests that create work use an operation fault, and only they count it.
+    emulator.addFault({ kind: 'operation-stuck', times: 1 });
+    for (let i = 0; i < 3; i++) await api.get(STORE_PATH);
+    await expect(api.call('DELETE', `${STORE_PATH}/mem_store_01k1etk2y5f1y9fpe2epfdtvv2`)).rejects.toThrow();
+    expect(emulator.summary().faultsServed).toEqual({ 429: 2, reset: 1 });
+
+    const accepted = await createStoreRequest();
+    // No Retry-After on a list: the retry-after-date rule has nothing to rewrite there.
+    emulator.addFault({ kind: 'retry-after-date', seconds: 5 });
+    await api.get(STORE_PATH);
+    await api.poll(accepted.body.statusUrl);
+    expect(emulator.summary().faultsServed).toEqual({
+      429: 2,
+      reset: 1,
+      'operation-stuck': 1,
+      'retry-after-date': 1,
+    });
+  });
+});
+
 describe('retry-after-date', () => {
   it('turns Retry-After on 202s and pending reads into an HTTP-date that many seconds ahead', async () => {
     emulator.configure({ operationLatency: { polls: 5 } });

@@ -2,14 +2,10 @@
  * The documented field rules of a provisioning input, each refused by `parseProvisionInput`
  * naming the field and the rule (the table in ./bad-inputs.ts), and the forms they allow.
  */
-import {
-  configurationFieldsSchema,
-  configurationPatchSchema,
-  InvalidProvisionInputError,
-  parseProvisionInput,
-} from '../../src/workflows/provision-input';
-import { provisioningWorkflowId } from '../../src/workflows/definitions';
-import { WORKFLOW_ID_MAX_BYTES, utf8ByteLength } from '../../src/workflows/input-rules';
+import { configurationFieldsSchema, configurationPatchSchema } from '../../src/workflows/configuration-input';
+import { InvalidProvisionInputError, parseProvisionInput } from '../../src/workflows/provision-input';
+import { provisioningWorkflowId } from '../../src/workflows/workflow-ids';
+import { WORKFLOW_ID_MAX_BYTES, utf8ByteLength } from '../../src/api/field-rules';
 import { badInputs } from './bad-inputs';
 import { provisionInput } from './support';
 
@@ -96,10 +92,6 @@ test('a workflow ID of exactly 1000 bytes is accepted, one byte more is refused'
   expect(() =>
     parseProvisionInput({ ...named(`${longest.memoryStore.displayName}s`), provisioningId: 'p' }),
   ).not.toThrow();
-});
-
-test('utf8ByteLength counts UTF-8 bytes, not UTF-16 units', () => {
-  expect(utf8ByteLength('aé€👋')).toBe(1 + 2 + 3 + 4);
 });
 
 test('the configuration field rules are reusable, and a patch takes any subset of them', () => {

@@ -3,11 +3,13 @@ import type { EmulatorCore } from '../core';
 import { notFound } from '../errors';
 import type { ApiReply, ApiRequest, Route } from '../router';
 import type { ConversationRecord, Endpoint } from '../state';
-import { CHANNELS, MAX_RECIPIENTS, addressProblem } from '../../workflows/input-rules';
-import { type JsonObject, Validator, isHttpUrl, requireBodyObject } from '../validation';
+import type { z } from 'zod';
+import { VOICE_IS_RECEIVE_ONLY, sendMessageActionSchema } from '../../api/request-schemas';
+import { invalidRequest, parseRequestBody } from '../validation';
 import { findConversation } from './conversations';
 
-const CONTENT_FIELDS = ['text', 'contentId', 'variables', 'mediaUrls'] as const;
+const sendMessageAction = sendMessageActionSchema();
+type MessageEndpoint = z.output<typeof sendMessageAction>['payload']['from'];
 
 /**
  * Actions (`/v2/Conversations/{conversationId}/Actions`): SEND_MESSAGE answers 202 with the
@@ -24,36 +26,20 @@ export function actionRoutes(core: EmulatorCore): Route[] {
 
 function createAction(core: EmulatorCore, request: ApiRequest): ApiReply {
   const conversation = findConversation(core, request);
-  const body = requireBodyObject(request.body);
-  const check = new Validator();
-  check.string(body.type, 'type', { required: true, oneOf: ['SEND_MESSAGE'] });
-  const payload = check.object(body.payload, 'payload', true);
-  let author: Endpoint | undefined;
-  let recipients: (Endpoint | undefined)[] = [];
-  let text = '';
-  if (payload) {
-    author = resolveEndpoint(
-      check,
-      conversation,
-      check.object(payload.from, 'payload.from', true),
-      'payload.from',
-    );
-    const to =
-      check.array(payload.to, 'payload.to', { required: true, minItems: 1, maxItems: MAX_RECIPIENTS }) ?? [];
-    recipients = to.map((item, i) =>
-      resolveEndpoint(check, conversation, check.object(item, `payload.to[${i}]`, true), `payload.to[${i}]`),
-    );
-    text = checkContent(check, check.object(payload.content, 'payload.content', true));
-    check.object(payload.channelSettings, 'payload.channelSettings');
-  }
-  check.done();
+  const { payload } = parseRequestBody(sendMessageAction, request.body);
+  const problems: string[] = [];
+  const author = resolveEndpoint(conversation, payload.from, 'payload.from', problems);
+  const recipients = payload.to.map((to, i) =>
+    resolveEndpoint(conversation, to, `payload.to[${i}]`, problems),
+  );
+  if (problems.length > 0) throw invalidRequest(problems);
 
   core.state.messagesSent++;
   const action = core.actions.start({
     conversation,
     author: author!,
     recipients: recipients as Endpoint[],
-    text,
+    text: payload.content.text ?? '',
     latency: core.options.actionLatency,
     fault: request.workFault,
   });
@@ -62,54 +48,37 @@ function createAction(core: EmulatorCore, request: ApiRequest): ApiReply {
 
 /**
  * An endpoint as `{address, channel}`, taking what is missing from the named participant's
- * addresses. VOICE is receive-only, so it cannot be a SEND_MESSAGE channel.
+ * addresses, or undefined with the problem added to `problems`. VOICE is receive-only, so a
+ * participant's VOICE address cannot be a SEND_MESSAGE channel either.
  */
 function resolveEndpoint(
-  check: Validator,
   conversation: ConversationRecord,
-  endpoint: JsonObject | undefined,
+  endpoint: MessageEndpoint,
   path: string,
+  problems: string[],
 ): Endpoint | undefined {
-  if (!endpoint) return undefined;
-  const participantId = check.string(endpoint.participantId, `${path}.participantId`);
-  let channel = check.string(endpoint.channel, `${path}.channel`, { oneOf: CHANNELS });
-  // An explicit address is written as its channel writes addresses.
-  let address = check.string(endpoint.address, `${path}.address`, {
-    problem: (value) => addressProblem(channel ?? '', value),
-  });
+  const { participantId } = endpoint;
+  let address: string | undefined = endpoint.address;
+  let channel: string | undefined = endpoint.channel;
   if (participantId !== undefined) {
     const participant = conversation.participants.find((p) => p.id === participantId);
-    if (!participant)
-      return check.fail(`${path}.participantId`, `no participant ${participantId} in this conversation`);
+    if (!participant) {
+      problems.push(`${path}.participantId: no participant ${participantId} in this conversation`);
+      return undefined;
+    }
     const known = participant.addresses.find((a) => channel === undefined || a.channel === channel);
     address ??= known?.address;
     channel ??= known?.channel;
   }
   if (address === undefined || channel === undefined) {
-    return check.fail(path, 'needs address and channel, or a participantId with an address');
+    problems.push(`${path}: needs address and channel, or a participantId with an address`);
+    return undefined;
   }
-  if (channel === 'VOICE')
-    return check.fail(`${path}.channel`, 'VOICE is receive-only: SEND_MESSAGE cannot send on it');
+  if (channel === 'VOICE') {
+    problems.push(`${path}.channel: ${VOICE_IS_RECEIVE_ONLY}`);
+    return undefined;
+  }
   return { address, channel, ...(participantId === undefined ? {} : { participantId }) };
-}
-
-/** Validates `payload.content` (a closed object) and returns the text to record. */
-function checkContent(check: Validator, content: JsonObject | undefined): string {
-  if (!content) return '';
-  check.onlyKnown(content, 'payload.content', CONTENT_FIELDS);
-  const text = check.string(content.text, 'payload.content.text', { visible: true });
-  const contentId = check.string(content.contentId, 'payload.content.contentId', { minLength: 1 });
-  check.stringMap(content.variables, 'payload.content.variables');
-  const mediaUrls = check.array(content.mediaUrls, 'payload.content.mediaUrls');
-  mediaUrls?.forEach((url, i) => {
-    const value = check.string(url, `payload.content.mediaUrls[${i}]`, { required: true });
-    if (value !== undefined && !isHttpUrl(value))
-      check.fail(`payload.content.mediaUrls[${i}]`, 'must be an http(s) URL');
-  });
-  if (text === undefined && contentId === undefined && !mediaUrls?.length) {
-    check.fail('payload.content', 'needs text, contentId or mediaUrls');
-  }
-  return text ?? '';
 }
 
 function getAction(core: EmulatorCore, request: ApiRequest): ApiReply {

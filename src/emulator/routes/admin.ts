@@ -1,14 +1,13 @@
 import type { EmulatorCore } from '../core';
 import { badRequest } from '../errors';
 import type { Route } from '../router';
-import type { FaultRule } from '../types';
 
 /** Where the admin API lives; it needs no auth and is never faulted or counted. */
 export const ADMIN_PREFIX = '/__emulator/';
 
 /**
  * The admin API, so tests in other processes can script the emulator:
- * - `GET /__emulator/state` — the EmulatorStateSummary
+ * - `GET /__emulator/state` — the EmulatorStateSummary (counts, requests, faults served)
  * - `POST /__emulator/faults` — add a FaultRule (the JSON body)
  * - `DELETE /__emulator/faults` — remove every fault
  * - `POST /__emulator/clock` `{ "advanceMs": n }` — move the emulator clock forward
@@ -22,7 +21,7 @@ export function adminRoutes(core: EmulatorCore): Route[] {
       method: 'POST',
       template: '/__emulator/faults',
       handler: (request) => {
-        asBadRequest(() => core.faults.add(request.body as FaultRule));
+        asBadRequest(() => core.faults.add(request.body));
         return { status: 201, body: { faults: core.faults.size } };
       },
     },

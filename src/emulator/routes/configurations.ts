@@ -1,12 +1,20 @@
+import {
+  configurationCreateSchema,
+  configurationReplaceSchema,
+  memoryStoreIdSchema,
+} from '../../api/request-schemas';
 import type { EmulatorCore } from '../core';
 import { conflict, notFound } from '../errors';
-import { MEMORY_STORE_ID_PATTERN, newId } from '../ids';
+import { newId } from '../ids';
 import type { OperationRecord } from '../operations';
 import { paginate, queryParam } from '../pagination';
 import type { ApiReply, ApiRequest, Route } from '../router';
-import type { ConfigurationFields, ConfigurationRecord } from '../state';
-import { Validator } from '../validation';
-import { parseConfigurationBody } from './configuration-body';
+import type { ConfigurationRecord } from '../state';
+import { check, invalidRequest, parseRequestBody } from '../validation';
+
+const configurationCreate = configurationCreateSchema();
+const configurationReplace = configurationReplaceSchema();
+const memoryStoreId = memoryStoreIdSchema();
 
 /**
  * Configurations (`/v2/ControlPlane/Configurations`). POST, PUT and DELETE are async and accept
@@ -46,14 +54,29 @@ export function configurationRoutes(core: EmulatorCore): Route[] {
   ];
 }
 
+/**
+ * The fields of a valid body, once its memory store is known to exist. Optional fields left out
+ * are unset: a PUT is a full replace.
+ */
+function fieldsOf<T extends { memoryStoreId: string; memoryExtractionEnabled?: boolean }>(
+  core: EmulatorCore,
+  body: T,
+): T & { memoryExtractionEnabled: boolean } {
+  const store = core.state.stores.get(body.memoryStoreId);
+  if (!store || store.status === 'FAILED') {
+    throw invalidRequest([`memoryStoreId: no memory store with ID ${body.memoryStoreId}`]);
+  }
+  return { ...body, memoryExtractionEnabled: body.memoryExtractionEnabled ?? false };
+}
+
 function createConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
-  const { fields } = parseConfigurationBody(request.body, 'create', core.state);
+  const fields = fieldsOf(core, parseRequestBody(configurationCreate, request.body));
   const id = newId('configuration');
   const operation = startConfigurationOperation(core, request, id, () => {
     const now = core.clock.iso();
     core.state.configurations.set(id, {
       id,
-      fields: fields as ConfigurationFields,
+      fields,
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -67,9 +90,8 @@ function createConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply 
 function listConfigurations(core: EmulatorCore, request: ApiRequest): ApiReply {
   const storeFilter = queryParam(request.query, 'memoryStoreId');
   if (storeFilter !== null) {
-    const check = new Validator();
-    check.string(storeFilter, 'memoryStoreId', { pattern: MEMORY_STORE_ID_PATTERN });
-    check.done();
+    const checked = check(memoryStoreId, storeFilter, 'memoryStoreId');
+    if ('problems' in checked) throw invalidRequest(checked.problems);
   }
   const visible: ConfigurationRecord[] = [];
   for (const configuration of core.state.configurations.values()) {
@@ -95,7 +117,9 @@ function getConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
 
 function replaceConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
   const configuration = findConfiguration(core, request.params.configurationId!);
-  const { fields, version } = parseConfigurationBody(request.body, 'replace', core.state);
+  // PUT keeps the current displayName when the body leaves it out.
+  const { version, ...body } = parseRequestBody(configurationReplace, request.body);
+  const fields = fieldsOf(core, body);
   if (version !== undefined && version !== configuration.acceptedVersion) {
     throw conflict(
       `version: configuration ${configuration.id} is at version ${configuration.acceptedVersion}, ` +

@@ -3,18 +3,13 @@ import { badRequest, notFound } from '../errors';
 import { newId } from '../ids';
 import { paginate, queryParam } from '../pagination';
 import type { ApiReply, ApiRequest, Route } from '../router';
-import type { ConversationRecord, ParticipantRecord } from '../state';
-import {
-  CONVERSATION_ADDRESS_CHANNELS,
-  MAX_INTELLIGENCE_CONFIGURATION_IDS,
-  MAX_PARTICIPANTS,
-  PARTICIPANT_TYPES,
-  addressProblem,
-} from '../../workflows/input-rules';
-import { Validator, requireBodyObject } from '../validation';
+import type { ConversationRecord } from '../state';
+import { conversationCreateSchema } from '../../api/request-schemas';
+import { parseRequestBody } from '../validation';
 
 const CONVERSATION_STATUSES = ['ACTIVE', 'INACTIVE', 'CLOSED'] as const;
 const LIST_BOUNDS = { max: 1000, default: 50 };
+const conversationCreate = conversationCreateSchema();
 
 /**
  * Conversations (`/v2/Conversations`): create is synchronous (201, participants get IDs), DELETE
@@ -52,23 +47,8 @@ export function conversationRoutes(core: EmulatorCore): Route[] {
 }
 
 function createConversation(core: EmulatorCore, request: ApiRequest): ApiReply {
-  const body = requireBodyObject(request.body);
-  const check = new Validator();
-  const configurationId = check.string(body.configurationId, 'configurationId', {
-    required: true,
-    visible: true,
-  });
-  const name = check.string(body.name, 'name');
-  const configuration = check.object(body.configuration, 'configuration');
-  if (configuration) {
-    check.array(configuration.intelligenceConfigurationIds, 'configuration.intelligenceConfigurationIds', {
-      maxItems: MAX_INTELLIGENCE_CONFIGURATION_IDS,
-    });
-  }
-  const participants = check.array(body.participants, 'participants', { maxItems: MAX_PARTICIPANTS }) ?? [];
-  participants.forEach((participant, i) => checkParticipant(check, participant, `participants[${i}]`));
-  check.done();
-  if (!core.state.configurations.has(configurationId!)) {
+  const { configurationId, name, participants = [] } = parseRequestBody(conversationCreate, request.body);
+  if (!core.state.configurations.has(configurationId)) {
     throw notFound(`configurationId: no configuration with ID ${configurationId}`);
   }
 
@@ -76,7 +56,7 @@ function createConversation(core: EmulatorCore, request: ApiRequest): ApiReply {
   const conversation: ConversationRecord = {
     id: newId('conversation'),
     accountId: core.accountSid,
-    configurationId: configurationId!,
+    configurationId,
     status: 'ACTIVE',
     name: name ?? null,
     createdAt: now,
@@ -84,51 +64,18 @@ function createConversation(core: EmulatorCore, request: ApiRequest): ApiReply {
     participants: [],
     communications: [],
   };
-  conversation.participants = participants.map((raw) =>
-    toParticipant(raw as Record<string, unknown>, conversation),
-  );
-  core.state.conversations.set(conversation.id, conversation);
-  return { status: 201, body: renderConversation(conversation) };
-}
-
-function checkParticipant(check: Validator, value: unknown, path: string): void {
-  const participant = check.object(value, path, true);
-  if (!participant) return;
-  check.string(participant.name, `${path}.name`);
-  check.string(participant.type, `${path}.type`, { oneOf: PARTICIPANT_TYPES });
-  check.string(participant.profileId, `${path}.profileId`);
-  check.array(participant.addresses, `${path}.addresses`)?.forEach((item, j) => {
-    const address = check.object(item, `${path}.addresses[${j}]`, true);
-    if (!address) return;
-    const channel = check.string(address.channel, `${path}.addresses[${j}].channel`, {
-      required: true,
-      oneOf: CONVERSATION_ADDRESS_CHANNELS,
-    });
-    check.string(address.address, `${path}.addresses[${j}].address`, {
-      required: true,
-      problem: (value) => addressProblem(channel ?? '', value),
-    });
-    check.string(address.channelId, `${path}.addresses[${j}].channelId`);
-  });
-}
-
-function toParticipant(raw: Record<string, unknown>, conversation: ConversationRecord): ParticipantRecord {
-  const participant: ParticipantRecord = {
+  conversation.participants = participants.map(({ name = '', addresses = [], ...rest }) => ({
     id: newId('participant'),
     conversationId: conversation.id,
     accountId: conversation.accountId,
-    name: (raw.name as string | undefined) ?? '',
-    addresses: ((raw.addresses as ParticipantRecord['addresses'] | undefined) ?? []).map((address) => ({
-      channel: address.channel,
-      address: address.address,
-      ...(address.channelId === undefined ? {} : { channelId: address.channelId }),
-    })),
-    createdAt: conversation.createdAt,
-    updatedAt: conversation.createdAt,
-  };
-  if (typeof raw.type === 'string') participant.type = raw.type;
-  if (typeof raw.profileId === 'string') participant.profileId = raw.profileId;
-  return participant;
+    name,
+    ...rest,
+    addresses,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  core.state.conversations.set(conversation.id, conversation);
+  return { status: 201, body: renderConversation(conversation) };
 }
 
 function listConversations(core: EmulatorCore, request: ApiRequest): ApiReply {

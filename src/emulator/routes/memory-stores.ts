@@ -4,15 +4,13 @@ import { newId } from '../ids';
 import { paginate, queryParam } from '../pagination';
 import type { ApiReply, ApiRequest, Route } from '../router';
 import type { StoreRecord } from '../state';
-import {
-  STORE_DESCRIPTION_MAX_LENGTH,
-  STORE_DISPLAY_NAME_MAX_LENGTH,
-  STORE_DISPLAY_NAME_PATTERN,
-} from '../../workflows/input-rules';
-import { Validator, requireBodyObject } from '../validation';
+import { storeCreateSchema } from '../../api/request-schemas';
+import { parseRequestBody } from '../validation';
 
 /** Stores per account (FAILED stores do not count). */
 export const MAX_STORES = 15;
+
+const storeCreate = storeCreateSchema();
 
 /**
  * Memory stores (`/v1/ControlPlane/Stores`). A store exists from acceptance as PROVISIONING (its
@@ -36,19 +34,7 @@ export function memoryStoreRoutes(core: EmulatorCore): Route[] {
 }
 
 function createStore(core: EmulatorCore, request: ApiRequest): ApiReply {
-  const body = requireBodyObject(request.body);
-  const check = new Validator();
-  const displayName = check.string(body.displayName, 'displayName', {
-    required: true,
-    minLength: 1,
-    maxLength: STORE_DISPLAY_NAME_MAX_LENGTH,
-    pattern: STORE_DISPLAY_NAME_PATTERN,
-  });
-  const description = check.string(body.description, 'description', {
-    maxLength: STORE_DESCRIPTION_MAX_LENGTH,
-    visible: true,
-  });
-  check.done();
+  const { displayName, description } = parseRequestBody(storeCreate, request.body);
 
   const live = [...core.state.stores.values()].filter((store) => store.status !== 'FAILED');
   const sameName = live.find((store) => store.displayName === displayName);
@@ -70,7 +56,7 @@ function createStore(core: EmulatorCore, request: ApiRequest): ApiReply {
 
   const store: StoreRecord = {
     id: newId('store'),
-    displayName: displayName!,
+    displayName,
     status: 'PROVISIONING',
     version: 1,
   };

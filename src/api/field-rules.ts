@@ -1,16 +1,16 @@
 /**
- * The documented rules of Conversation Orchestrator request fields, in one place for both sides:
- * the client's input schemas (./provision-input.ts) and the emulator's request validation
- * (src/emulator). Sources: the API pages (../shared/seeds), the OpenAPI specs
- * (../shared/reference/*.json) and twilio-node's field docs. Where a source gives no limit, the
- * constant says why the toolkit sets one.
+ * The documented rules of Conversation Orchestrator request fields: the constants and checks the
+ * request schemas (./request-schemas.ts) are built from, and through them the client's input
+ * schemas (src/workflows) and the emulator's request validation (src/emulator). Sources: the
+ * OpenAPI specs (test/contract/specs), the API pages and twilio-node's field docs. Where a source
+ * gives no limit, the constant says why the toolkit sets one.
  *
- * Plain constants and pure functions, no zod and no I/O: the workflow bundle imports this file.
+ * Plain constants and pure functions, no zod and no I/O: the workflow bundle imports this file,
+ * and a worker freezes what it exports (src/workflow-bundle-options.ts), patterns included.
  */
 
 /** Channels of configuration settings, participant addresses on the Participants API, and reads. */
 export const CHANNELS = ['VOICE', 'SMS', 'RCS', 'WHATSAPP', 'CHAT'] as const;
-export type Channel = (typeof CHANNELS)[number];
 /** Channels a message can be sent on: VOICE is receive-only. */
 export const SEND_CHANNELS = ['SMS', 'RCS', 'WHATSAPP', 'CHAT'] as const;
 /** Channels of a participant address when a conversation is created (POST /v2/Conversations). */

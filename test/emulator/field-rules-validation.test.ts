@@ -1,8 +1,8 @@
 /**
- * The emulator refuses what the client's schema refuses (the rules of
- * src/workflows/input-rules.ts): address formats per channel, exact enums, unsafe record keys,
- * blank or invisible text, lone surrogates and documented counts. So a rule the client missed
- * still fails every test that sends it, with a 400 naming the field and the rule.
+ * The emulator refuses what the client's schema refuses (the field rules of src/api, which both
+ * are built from): address formats per channel, exact enums, unsafe record keys, blank or
+ * invisible text, lone surrogates and documented counts. So a rule the client missed still fails
+ * every test that sends it, with a 400 naming the field and the rule.
  */
 import {
   CONFIGURATIONS_PATH,
