@@ -33,6 +33,7 @@ test('each retry after a 429 waits the Retry-After the server asked for, not the
   const result = succeeded(outcome);
 
   expect(summary).toMatchObject(ONE_OF_EACH);
+  expect(summary.faultsServed).toEqual({ 429: 6 });
   // Six refusals, each followed by 5 s: 30 s. The backoff alone (1 + 2 + ... + 32 s) would take 63 s.
   expect(result.steps['create-memory-store'].elapsedMs).toBeGreaterThanOrEqual(30_000);
   expect(result.steps['create-memory-store'].elapsedMs).toBeLessThan(35_000);
@@ -57,6 +58,7 @@ test('a 429 whose Retry-After is 0 is retried after the backoff, and the provisi
   const result = succeeded(outcome);
 
   expect(summary).toMatchObject(ONE_OF_EACH);
+  expect(summary.faultsServed).toEqual({ 429: 2 });
   expect(summary.requests['POST /v2/Conversations']).toBe(3);
   // No wait asked for: the retry policy's backoff (1 s, then 2 s) spaced the attempts.
   expect(result.steps['create-conversation'].elapsedMs).toBeGreaterThanOrEqual(3_000);
@@ -70,6 +72,12 @@ test('a 429 storm over every call is ridden out without duplicates', async () =>
   );
   succeeded(outcome);
   expect(summary).toMatchObject(ONE_OF_EACH);
+  // The storm happened: every refused request was answered 429 and asked again. A provisioning
+  // makes some twenty calls, so no 429 at all at a rate of 0.5 has a chance of about one in a million.
+  const refused = summary.faultsServed['429'] ?? 0;
+  expect(refused).toBeGreaterThan(0);
+  expect(refused).toBeLessThanOrEqual(40);
+  expect(Object.keys(summary.faultsServed)).toEqual(['429']);
 });
 
 test('503s with an HTTP-date Retry-After are retried', async () => {
@@ -82,11 +90,12 @@ test('503s with an HTTP-date Retry-After are retried', async () => {
   );
   succeeded(outcome);
   expect(summary).toMatchObject(ONE_OF_EACH);
+  expect(summary.faultsServed).toEqual({ 503: 2 });
   expect(summary.requests['POST /v1/ControlPlane/Stores']).toBe(3);
 });
 
 test('an HTTP-date Retry-After on an operation read spaces the next poll', async () => {
-  const { outcome } = await provision(
+  const { outcome, summary } = await provision(
     bed,
     {
       operationLatency: { polls: 2 },
@@ -97,6 +106,7 @@ test('an HTTP-date Retry-After on an operation read spaces the next poll', async
     provisionInput(),
   );
   const result = succeeded(outcome);
+  expect(summary.faultsServed).toEqual({ 'retry-after-date': 1 });
   expect(result.steps['await-memory-store'].polls).toBe(2);
   // An HTTP-date has whole seconds: 40 s ahead is at least 39 s away.
   expect(result.steps['await-memory-store'].elapsedMs).toBeGreaterThanOrEqual(39_000);
@@ -124,6 +134,7 @@ test('an absurdly large Retry-After is clamped to an hour, and waited in seconds
   expect(waited).toBeGreaterThanOrEqual(3_600_000);
   expect(waited).toBeLessThan(3_600_000 + 60_000);
   expect(summary).toMatchObject(ONE_OF_EACH);
+  expect(summary.faultsServed).toEqual({ 429: 1 });
   expect(Date.now() - wallStart).toBeLessThan(15_000);
 });
 
@@ -151,6 +162,7 @@ test('requests accepted but whose responses are lost create nothing twice and se
   const result = succeeded(outcome);
 
   expect(summary).toMatchObject(ONE_OF_EACH);
+  expect(summary.faultsServed).toEqual({ 'accept-then-drop': 4 });
   // The store's retry met "display name already exists" and adopted the store; the configuration's
   // retry sent the same Idempotency-Key; the conversation's retry found it by name before creating.
   expect(summary.requests['POST /v1/ControlPlane/Stores']).toBe(2);
