@@ -33,16 +33,6 @@ const base = {
     .optional(),
 };
 
-const KINDS = [
-  'status',
-  'reset',
-  'accept-then-drop',
-  'latency',
-  'operation-fails',
-  'operation-stuck',
-  'retry-after-date',
-] as const;
-
 /**
  * One scripted fault. Applies to matching requests, `times` times, each with probability `rate`,
  * in the order rules were added (first match wins).
@@ -76,10 +66,9 @@ export const faultRuleSchema = z.discriminatedUnion(
     z.object({ ...base, kind: z.literal('retry-after-date'), seconds: nonNegativeInteger() }),
   ],
   {
-    error: (issue) => {
-      if (issue.code === 'invalid_union') return `must be one of ${KINDS.join(', ')}`;
-      return issue.code === 'invalid_type' ? 'must be an object' : undefined;
-    },
+    // The union's own refusals: an unknown kind (the issue lists the kinds), or not an object.
+    error: (issue) =>
+      'options' in issue ? `must be one of ${(issue.options as unknown[]).join(', ')}` : 'must be an object',
   },
 );
 
