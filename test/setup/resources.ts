@@ -64,7 +64,8 @@ export class Resources {
 
   private async stopEverything(): Promise<void> {
     const failures: unknown[] = [];
-    // Ends: what is in flight settles, and nothing new can start once stopping began.
+    // Ends: what is in flight settles, and what finishes starting from now on stops itself
+    // instead of adding a stop, so the stops only run out.
     while (this.inFlight.size > 0 || this.stops.length > 0) {
       await Promise.allSettled(this.inFlight);
       for (let stop = this.stops.pop(); stop; stop = this.stops.pop()) {
