@@ -1,16 +1,14 @@
 /**
- * How an input of the lifecycle workflows is defined, validated and refused: the zod building
- * blocks every input is made of, the one way to declare an input (`inputSchema`), and the one
- * error a refused input raises, naming every bad field and its rule.
+ * How an input of the lifecycle workflows is declared, validated and refused: `inputSchema`, the
+ * one error a refused input raises (naming every bad field and its rule), and the few building
+ * blocks only the inputs use; the API's field schemas and blocks are in src/api/request-schemas.
  *
  * A worker preloads the workflow modules and deep-freezes what each exports
- * (src/workflow-bundle-options.ts), while zod writes to a schema as it parses and resets a
- * pattern's `lastIndex` before each test. So nothing here hands zod a frozen value: a block is a
- * function that builds a fresh schema, an input builds its schema on its first parse and keeps it
- * where no export reaches, and a pattern is copied by `matching()` (`.regex()` is not used).
+ * (src/workflow-bundle-options.ts), while zod writes to a schema as it parses. So no schema is
+ * exported: a block is a function that builds a fresh schema, and an input builds its schema on
+ * its first parse, once the exports are frozen, and keeps it where no export reaches.
  */
 import { z } from 'zod';
-import { hasLoneSurrogate, isUnsafeRecordKey, textProblem, UNSAFE_RECORD_KEYS } from '../api/field-rules';
 
 export interface InputIssue {
   /** Dotted path of the field, e.g. `configuration.displayName`; `(input)` for the whole object. */
@@ -87,56 +85,11 @@ function toInputIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]):
   return closest[0].flatMap((inner) => toInputIssues(inner, path));
 }
 
-// ---------- Building blocks ----------
-
-/** A check that the text matches `pattern` (a copy of it: see the top of this file). */
-export function matching(pattern: RegExp, rule: string) {
-  return z.regex(new RegExp(pattern), rule);
-}
-
-/** Any text that is valid Unicode (no lone surrogates); used where a value may be anything. */
-export function anyText() {
-  return z.string().refine((text) => !hasLoneSurrogate(text), {
-    message: 'must not hold a lone UTF-16 surrogate (not valid Unicode text)',
-  });
-}
-
-/** Text a person can see: not blank, not whitespace or invisible characters only. Never trimmed. */
-export function visibleText() {
-  return z.string().check((payload) => {
-    const problem = textProblem(payload.value);
-    if (problem) payload.issues.push({ code: 'custom', input: payload.value, message: problem });
-  });
-}
-
-/** An enum matched exactly: a look-alike letter or an invisible character is not a value. */
-export function exactly<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
-}
+// ---------- Building blocks of the inputs alone (the API's are in src/api/request-schemas) ----------
 
 /** Whole milliseconds, more than 0. */
 export function positiveMs() {
   return z.number().int('must be whole milliseconds').positive('must be positive');
-}
-
-/**
- * A record keyed by user data. zod copies records into a new object, which skips a `__proto__`
- * key without a word: those keys are refused here, naming the key, before zod sees them.
- */
-export function safeRecord<T extends z.ZodType>(record: T) {
-  return z.preprocess<unknown, T, z.input<T>>((value, context) => {
-    if (typeof value !== 'object' || value === null) return value;
-    for (const key of Object.keys(value).filter(isUnsafeRecordKey)) {
-      context.addIssue({
-        code: 'custom',
-        path: [key],
-        input: value,
-        message: `is not allowed as a key (${UNSAFE_RECORD_KEYS.join(', ')} are refused)`,
-      });
-    }
-    // An issue here ends the pipe: the record never copies the object.
-    return value;
-  }, record);
 }
 
 /**

@@ -5,33 +5,30 @@
  * instead of surfacing as a 400 halfway through a provisioning.
  */
 import { z } from 'zod';
-import { configurationFieldsSchema } from './configuration-input';
 import {
-  CONVERSATION_ADDRESS_CHANNELS,
   CONVERSATION_ID_PATTERN,
   CONVERSATION_NAME_MAX_LENGTH,
   MAX_PARTICIPANTS,
   MAX_RECIPIENTS,
-  MEMORY_STORE_ID_PATTERN,
   MESSAGE_TEXT_MAX_LENGTH,
-  PARTICIPANT_TYPES,
-  SEND_CHANNELS,
-  STORE_DESCRIPTION_MAX_LENGTH,
-  STORE_DISPLAY_NAME_MAX_LENGTH,
-  STORE_DISPLAY_NAME_PATTERN,
   WORKFLOW_ID_MAX_BYTES,
-  addressProblem,
   utf8ByteLength,
 } from '../api/field-rules';
 import {
-  anyText,
   exactly,
+  matching,
+  memoryStoreIdSchema,
+  messageEndpointSchema,
+  participantSchema,
+  storeCreateSchema,
+  visibleText,
+} from '../api/request-schemas';
+import { configurationFieldsSchema } from './configuration-input';
+import {
   inputSchema,
   InvalidInputError,
-  matching,
   newOrExisting,
   positiveMs,
-  visibleText,
   type InputIssue,
   type InputOf,
   type ParsedInputOf,
@@ -42,26 +39,10 @@ import { provisioningWorkflowId } from './workflow-ids';
 /** Applied by the workflow when the input names no grouping. */
 export const DEFAULT_CONVERSATION_GROUPING = 'GROUP_BY_PARTICIPANT_ADDRESSES' as const;
 
+/** A store to create (the API's create request), or one to use. */
 function memoryStore() {
-  const newStore = z.strictObject({
-    displayName: z
-      .string()
-      .check(matching(STORE_DISPLAY_NAME_PATTERN, 'must match ^[a-zA-Z0-9-]+$ (letters, digits, dashes)'))
-      .max(
-        STORE_DISPLAY_NAME_MAX_LENGTH,
-        `must be at most ${STORE_DISPLAY_NAME_MAX_LENGTH} characters (the workflow ID holds it)`,
-      ),
-    description: visibleText()
-      .max(STORE_DESCRIPTION_MAX_LENGTH, `must be at most ${STORE_DESCRIPTION_MAX_LENGTH} characters`)
-      .optional(),
-  });
-  const existingStore = z.strictObject({
-    existingStoreId: z
-      .string()
-      .check(matching(MEMORY_STORE_ID_PATTERN, 'must be a memory store ID (mem_store_ + 26 characters)')),
-  });
   return newOrExisting(
-    z.union([newStore, existingStore], {
+    z.union([storeCreateSchema(), z.strictObject({ existingStoreId: memoryStoreIdSchema() })], {
       error: 'give either { displayName } to create a store or { existingStoreId } to use one',
     }),
     {
@@ -73,25 +54,8 @@ function memoryStore() {
   );
 }
 
-/** An address checked against its channel's format (E.164 for SMS and VOICE, prefixes for others). */
-function addressedTo<const T extends readonly [string, ...string[]]>(channels: T) {
-  return z
-    .strictObject({ channel: exactly(channels), address: z.string(), channelId: anyText().optional() })
-    .check((payload) => {
-      const problem = addressProblem(payload.value.channel, payload.value.address);
-      if (problem) {
-        payload.issues.push({ code: 'custom', input: payload.value, path: ['address'], message: problem });
-      }
-    });
-}
-
+/** A conversation to create, or one to use. */
 function conversation() {
-  const participant = z.strictObject({
-    name: anyText().optional(),
-    type: exactly(PARTICIPANT_TYPES).optional(),
-    profileId: visibleText().optional(),
-    addresses: z.array(addressedTo(CONVERSATION_ADDRESS_CHANNELS)).optional(),
-  });
   const newConversation = z.strictObject({
     // The name is how a retry finds a conversation an earlier attempt created: it is required.
     name: visibleText().max(
@@ -99,7 +63,7 @@ function conversation() {
       `must be at most ${CONVERSATION_NAME_MAX_LENGTH} characters`,
     ),
     participants: z
-      .array(participant)
+      .array(participantSchema())
       .max(MAX_PARTICIPANTS, `at most ${MAX_PARTICIPANTS} participants per conversation`)
       .optional(),
   });
@@ -122,40 +86,12 @@ function conversation() {
   );
 }
 
-const VOICE_IS_RECEIVE_ONLY = 'VOICE is receive-only: a message cannot be sent over it';
-
-/** Sender or recipient: a participant (with or without a channel), or an address and its channel. */
-function messageEndpoint() {
-  return z
-    .strictObject({
-      participantId: visibleText().optional(),
-      address: z.string().optional(),
-      channel: z
-        .string()
-        .refine((value) => value !== 'VOICE', VOICE_IS_RECEIVE_ONLY)
-        .pipe(exactly(SEND_CHANNELS))
-        .optional(),
-    })
-    .check((payload) => {
-      const { participantId, address, channel } = payload.value;
-      const fail = (path: string[], message: string) =>
-        payload.issues.push({ code: 'custom', input: payload.value, path, message });
-      if (participantId === undefined && address === undefined)
-        fail([], 'needs a participantId or an address');
-      if (address === undefined) return;
-      if (channel === undefined) fail(['channel'], 'is required with an address');
-      else {
-        const problem = addressProblem(channel, address);
-        if (problem) fail(['address'], problem);
-      }
-    });
-}
-
+/** The first message: a SEND_MESSAGE payload's endpoints, with text only. */
 function message() {
   return z.strictObject({
-    from: messageEndpoint(),
+    from: messageEndpointSchema(),
     to: z
-      .array(messageEndpoint())
+      .array(messageEndpointSchema())
       .min(1, 'needs at least one recipient')
       .max(MAX_RECIPIENTS, `at most ${MAX_RECIPIENTS} recipients`),
     text: visibleText().max(MESSAGE_TEXT_MAX_LENGTH, `must be at most ${MESSAGE_TEXT_MAX_LENGTH} characters`),

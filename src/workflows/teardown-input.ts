@@ -9,11 +9,10 @@ import {
   CONVERSATION_ID_PATTERN,
   MEMORY_STORE_ID_PATTERN,
 } from '../api/field-rules';
+import { exactly, matching } from '../api/request-schemas';
 import {
-  exactly,
   inputSchema,
   InvalidInputError,
-  matching,
   type InputIssue,
   type InputOf,
   type ParsedInputOf,

@@ -4,12 +4,12 @@
  * of the configuration's updates workflow.
  */
 import { z } from 'zod';
-import { configurationPatchSchema } from './configuration-input';
 import { CONFIGURATION_ID_PATTERN } from '../api/field-rules';
+import { matching } from '../api/request-schemas';
+import { configurationPatchSchema } from './configuration-input';
 import {
   inputSchema,
   InvalidInputError,
-  matching,
   type InputIssue,
   type InputOf,
   type ParsedInputOf,
