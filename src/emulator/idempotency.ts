@@ -1,3 +1,4 @@
+import { canonicalJson } from '../common/canonical-json';
 import type { EmulatorClock } from './clock';
 import { badRequest, unprocessable } from './errors';
 import type { ApiReply, Handler } from './router';
@@ -62,16 +63,4 @@ export class IdempotencyKeys {
     }
     return remembered;
   }
-}
-
-/** JSON with object keys sorted, so the same body in another key order counts as the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

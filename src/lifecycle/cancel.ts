@@ -13,7 +13,7 @@
  * run that already ended is left as it is; either way its handle is returned.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { ProvisioningHandle } from '../client';
+import type { ProvisioningHandle } from './provision';
 
 export type CancelledProvisioning = ProvisioningHandle & {
   firstExecutionRunId: string;

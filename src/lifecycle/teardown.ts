@@ -17,12 +17,7 @@
  * running under it is attached to, and one that completed is not run again (its handle and
  * result are returned). A failed one is started afresh, and removes what is left.
  */
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import {
   DEFAULT_TASK_QUEUE,
   LifecycleOperation,
@@ -36,10 +31,12 @@ import {
 import type { PollingInput } from '../workflows/polling-input';
 import type { teardownOrchestrator } from '../workflows/teardown';
 import { parseTeardownInput, type TeardownInput } from '../workflows/teardown-input';
+import { teardownWorkflowId } from '../workflows/workflow-ids';
+import { startOrAttach, type StartedRun } from './start-or-attach';
 
 export type TeardownHandle = WorkflowHandle<typeof teardownOrchestrator>;
 /** Also names the run it started or attached to: for logs and Web UI links. */
-export type StartedTeardown = TeardownHandle & { firstExecutionRunId: string };
+export type StartedTeardown = StartedRun<typeof teardownOrchestrator>;
 
 export interface TeardownOptions {
   /** The task queue the workers poll. @default DEFAULT_TASK_QUEUE */
@@ -85,7 +82,7 @@ export async function teardownProvisioning(
   const resources = await resourcesOfProvisioning(client, provisioningWorkflowId);
   return startTeardown(
     client,
-    `teardown-${provisioningWorkflowId}`,
+    teardownWorkflowId({ provisioningWorkflowId }, options.requestId),
     { resources, provisioningWorkflowId, polling: options.polling },
     `Tear down what provisioning ${provisioningWorkflowId} made`,
     options,
@@ -107,10 +104,9 @@ export async function teardownResources(
     },
     polling: options.polling,
   };
-  const names = [ids.storeId, ids.configurationId, ids.conversationId].map((id) => id ?? '-');
   return startTeardown(
     client,
-    `teardown-ids:${names.join(':')}`,
+    teardownWorkflowId({ ids }, options.requestId),
     input,
     `Tear down ${[ids.conversationId, ids.configurationId, ids.storeId].filter(Boolean).join(', ')}`,
     options,
@@ -119,35 +115,23 @@ export async function teardownResources(
 
 async function startTeardown(
   client: Client,
-  baseWorkflowId: string,
+  workflowId: string,
   input: TeardownInput,
   summary: string,
   options: TeardownOptions,
 ): Promise<StartedTeardown> {
   const validInput = parseTeardownInput(input);
-  const workflowId =
-    options.requestId === undefined ? baseWorkflowId : `${baseWorkflowId}:${options.requestId}`;
-  let handle: TeardownHandle;
-  try {
-    handle = await client.workflow.start<typeof teardownOrchestrator>('teardownOrchestrator', {
-      workflowId,
-      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-      args: [validInput],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      staticSummary: summary,
-      staticDetails: teardownDetails(validInput.resources),
-      typedSearchAttributes: [
-        { key: LifecycleOperation, value: 'teardown' },
-        { key: ProvisioningStep, value: TEARDOWN_STEPS[0] },
-      ],
-    });
-  } catch (err) {
-    // Only a successfully completed run refuses the ID under ALLOW_DUPLICATE_FAILED_ONLY.
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    handle = client.workflow.getHandle<typeof teardownOrchestrator>(workflowId);
-  }
-  const { runId } = await handle.describe();
+  const { handle, runId } = await startOrAttach<typeof teardownOrchestrator>(client, 'teardownOrchestrator', {
+    workflowId,
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    args: [validInput],
+    staticSummary: summary,
+    staticDetails: teardownDetails(validInput.resources),
+    typedSearchAttributes: [
+      { key: LifecycleOperation, value: 'teardown' },
+      { key: ProvisioningStep, value: TEARDOWN_STEPS[0] },
+    ],
+  });
   return { ...handle, firstExecutionRunId: runId };
 }
 

@@ -10,12 +10,12 @@
  *
  * Every update of a configuration goes to one workflow (`configuration-updates:<configurationId>`)
  * that applies them one at a time; the first update starts it (update-with-start), later ones
- * join it. The command line is `npm run provision -- update` (src/cli/update-command.ts).
+ * join it. The command line is `npm run orchestrator -- update`.
  */
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import { canonicalJson } from '../workflows/configuration-patch';
+import { canonicalJson } from '../common/canonical-json';
 import {
   applyPatchUpdate,
   DEFAULT_TASK_QUEUE,

@@ -7,6 +7,7 @@
  * differs from the current one (compared as canonical JSON, so key order never counts).
  */
 import type { ConfigurationRequest } from '../api/types';
+import { canonicalJson } from '../common/canonical-json';
 import type { ConfigurationPatch } from './configuration-input';
 
 export type ConfigurationField = keyof ConfigurationPatch;
@@ -55,13 +56,4 @@ function diff(current: ConfigurationRequest, patch: ConfigurationPatch): FieldCh
 
 function valueOf(configuration: ConfigurationRequest, field: ConfigurationField): unknown {
   return (configuration as Partial<Record<ConfigurationField, unknown>>)[field] ?? null;
-}
-
-/** JSON with every object's keys sorted: equal texts for equal values, whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, field: unknown) =>
-    field !== null && typeof field === 'object' && !Array.isArray(field)
-      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : field,
-  );
 }

@@ -45,3 +45,24 @@ export function provisioningWorkflowId(input: ProvisioningIdentity): string {
 export function configurationUpdatesWorkflowId(configurationId: string): string {
   return `configuration-updates:${configurationId}`;
 }
+
+/**
+ * A teardown's workflow ID, from what it removes: `teardown-<provisioning workflow ID>`, or
+ * `teardown-ids:<store>:<configuration>:<conversation>` (`-` where none is named); then
+ * `:<requestId>` when the request names itself, so the same resources can be torn down anew.
+ */
+export function teardownWorkflowId(
+  target:
+    | { provisioningWorkflowId: string }
+    | { ids: { storeId?: string; configurationId?: string; conversationId?: string } },
+  requestId?: string,
+): string {
+  let base: string;
+  if ('provisioningWorkflowId' in target) {
+    base = `teardown-${target.provisioningWorkflowId}`;
+  } else {
+    const { storeId, configurationId, conversationId } = target.ids;
+    base = `teardown-ids:${[storeId, configurationId, conversationId].map((id) => id ?? '-').join(':')}`;
+  }
+  return requestId === undefined ? base : `${base}:${requestId}`;
+}

@@ -1,5 +1,6 @@
 import type { ConfigurationRequest } from '../../src/api/types';
-import { applyPatch, canonicalJson, changesMissingFrom } from '../../src/workflows/configuration-patch';
+import { canonicalJson } from '../../src/common/canonical-json';
+import { applyPatch, changesMissingFrom } from '../../src/workflows/configuration-patch';
 import { parseUpdateRequest } from '../../src/workflows/update-input';
 
 const current: ConfigurationRequest = {
