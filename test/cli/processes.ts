@@ -3,8 +3,11 @@
  * one process, so signals reach it directly), collecting its output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -14,16 +17,25 @@ export interface Run {
   stderr(): string;
   /** Resolves with the exit code (or the signal's name) when the process ends. */
   exited: Promise<number | string>;
+  /** Ctrl-C. */
+  interrupt(): void;
   /** Resolves once stderr contains `text`; rejects if the process ends first. */
   stderrContains(text: string): Promise<void>;
 }
 
-/** The environment without any Temporal or Twilio setting of the person running the tests. */
+let emptyStateDir: string | undefined;
+
+/**
+ * The environment without any Temporal, Twilio or Orchestrator setting of the person running the
+ * tests, and with an empty state folder: the key file an `npm start` left in this checkout's
+ * .local/ would otherwise encrypt what a test's own worker cannot read.
+ */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|TWILIO_|ORCHESTRATOR_)/.test(name)),
   );
-  return { ...env, ...extra };
+  emptyStateDir ??= mkdtempSync(join(tmpdir(), 'no-state-'));
+  return { ...env, ORCHESTRATOR_STATE_DIR: emptyStateDir, ...extra };
 }
 
 const running = new Set<Run>();
@@ -34,24 +46,77 @@ const running = new Set<Run>();
  */
 export async function stopRunningScripts(): Promise<void> {
   const runs = [...running];
-  for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGINT');
+  for (const run of runs) if (run.child.exitCode === null) run.interrupt();
   await Promise.all(runs.map((run) => run.exited));
 }
 
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env });
+  return track(child, () => child.kill('SIGINT'));
+}
+
+/** After a Ctrl-C, how long a command line's process group may take to end before it is killed. */
+const GROUP_GRACE_MS = 60_000;
+
+/**
+ * A command line as a person types it (`npm start -- --keep-running`), run by `sh` in a process
+ * group of its own. Its Ctrl-C is a terminal's: SIGINT to the whole group, npm and everything
+ * under it. It counts as exited once nothing of the group is left; whatever is left
+ * `GROUP_GRACE_MS` after a Ctrl-C or after the shell ended is killed, so nothing outlives a test.
+ */
+export function runCommandLine(commandLine: string, env: NodeJS.ProcessEnv): Run {
+  const child = spawn('sh', ['-c', commandLine], { cwd: ROOT, env, detached: true });
+  // 'exit' may come before the last output is read: the run ends once both pipes have closed too.
+  const outputRead = Promise.all([once(child.stdout, 'close'), once(child.stderr, 'close')]);
+  let ended = false;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    // Never once it ended: its ID may be another group's by then.
+    if (ended) return;
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // ESRCH: the group has ended.
+    }
+  };
+  const groupAlive = () => {
+    try {
+      process.kill(-child.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const interrupt = () => {
+    signalGroup('SIGINT');
+    setTimeout(() => signalGroup('SIGKILL'), GROUP_GRACE_MS).unref();
+  };
+  const groupEnded = async () => {
+    for (const deadline = Date.now() + GROUP_GRACE_MS; groupAlive() && Date.now() < deadline;) {
+      await sleep(100);
+    }
+    if (groupAlive()) signalGroup('SIGKILL');
+    ended = true;
+    await outputRead;
+  };
+  return track(child, interrupt, groupEnded);
+}
+
+/** Collects a child's output; `exited` resolves once it ended and `ended()` has resolved. */
+function track(child: ChildProcess, interrupt: () => void, ended = async () => {}): Run {
   let stdout = '';
   let stderr = '';
   const stderrWaiters: { text: string; resolve: () => void }[] = [];
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     for (const waiter of stderrWaiters.filter((w) => stderr.includes(w.text))) waiter.resolve();
   });
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => {
-      running.delete(run);
-      resolve(code ?? signal ?? 'unknown');
+      void ended().then(() => {
+        running.delete(run);
+        resolve(code ?? signal ?? 'unknown');
+      });
     }),
   );
   const run: Run = {
@@ -59,6 +124,7 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
+    interrupt,
     stderrContains: (text) =>
       stderr.includes(text)
         ? Promise.resolve()
