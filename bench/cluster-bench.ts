@@ -11,7 +11,7 @@
  *
  * Exits 1 when the target is missed or a provisioning fails.
  */
-import { benchInputs } from './provision/bench-inputs';
+import { inputSequence } from '../test/support/inputs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
@@ -52,14 +52,14 @@ const HTTP_LATENCY_MS = positiveInteger('http-latency-ms');
 const WINDOW_MS = positiveInteger('window-s') * 1000;
 
 const runTag = randomUUID().slice(0, 6);
-const nextInput = benchInputs('cluster-bench');
+const nextInput = inputSequence('cluster-bench');
 
 /** A happy-path input on `storeId`, polling fast enough that the slots, not the waits, set the pace. */
 function benchInput(storeId?: string): ProvisionInput {
-  return {
-    ...nextInput(storeId),
+  return nextInput({
+    ...(storeId ? { memoryStore: { existingStoreId: storeId } } : {}),
     polling: { initialIntervalMs: 200, maxIntervalMs: 500, jitterRatio: 0, operationDeadlineMs: 120_000 },
-  };
+  });
 }
 
 async function main(): Promise<number> {

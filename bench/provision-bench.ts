@@ -18,7 +18,7 @@
  * --in-flight N (phase 5, default 1000), --only latency,throughput,start-up,in-flight (phases
  * 1-2, 3, 4, 5; default all). Exits 1 when a target is missed.
  */
-import { benchInputs } from './provision/bench-inputs';
+import { inputSequence } from '../test/support/inputs';
 import type { ProvisionInput } from '../src/workflows/provision-input';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -63,7 +63,7 @@ const IN_FLIGHT_POLLING = { initialIntervalMs: 20_000, maxIntervalMs: 30_000 };
 const STARTS_AT_ONCE = 50;
 
 const runTag = randomUUID().slice(0, 6);
-const benchInput = benchInputs('bench');
+const benchInput = inputSequence('bench');
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -187,7 +187,10 @@ async function throughput(bench: Bench, windowMs: number): Promise<{ lines: stri
   const lane = async () => {
     while (performance.now() < windowEnd) {
       try {
-        await throughTemporal(bench, benchInput(store.ids.memoryStoreId));
+        await throughTemporal(
+          bench,
+          benchInput({ memoryStore: { existingStoreId: store.ids.memoryStoreId } }),
+        );
         const now = performance.now();
         if (now >= windowStart && now < windowEnd) completed += 1;
       } catch {
@@ -296,7 +299,10 @@ async function inFlightMemory(
           Array.from({ length: batch }, () =>
             startProvisioning(
               bench.client,
-              { ...benchInput(store.ids.memoryStoreId), polling: IN_FLIGHT_POLLING },
+              benchInput({
+                memoryStore: { existingStoreId: store.ids.memoryStoreId },
+                polling: IN_FLIGHT_POLLING,
+              }),
               { taskQueue },
             ),
           ),

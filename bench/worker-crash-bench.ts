@@ -19,7 +19,7 @@ import { DEFAULT_EMULATOR_CREDENTIALS, startEmulator, type RunningEmulator } fro
 import { resolveTemporalBinary } from '../src/toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../src/workflows/definitions';
 import { workflowBundleOptions } from '../src/workflow-bundle-options';
-import type { ProvisionInput } from '../src/workflows/provision-input';
+import { wallClockInput } from '../test/support/inputs';
 
 type Profile = 'baseline' | 'current';
 const CREATE_CONFIGURATION = 'POST /v2/ControlPlane/Configurations';
@@ -71,25 +71,6 @@ function startWorker(bundlePath: string, address: string, taskQueue: string, emu
   return { child, ready };
 }
 
-function input(): ProvisionInput {
-  const tag = randomUUID().slice(0, 8);
-  return {
-    provisioningId: `crash-${tag}`,
-    memoryStore: { displayName: `crash-store-${tag}` },
-    configuration: { displayName: `crash ${tag}`, description: 'Worker crash benchmark' },
-    conversation: {
-      name: `crash-${tag}`,
-      participants: [{ type: 'CUSTOMER', addresses: [{ channel: 'SMS', address: '+15551230001' }] }],
-    },
-    message: {
-      from: { address: '+15551239999', channel: 'SMS' },
-      to: [{ address: '+15551230001', channel: 'SMS' }],
-      text: 'Hello',
-    },
-    polling: { initialIntervalMs: 100, maxIntervalMs: 300, jitterRatio: 0, operationDeadlineMs: 60_000 },
-  };
-}
-
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -120,7 +101,7 @@ async function stall(
 
   const first = startWorker(bundlePath, env.address, taskQueue, emulator.url);
   await first.ready;
-  const handle = await startProvisioning(env.client, input(), { taskQueue });
+  const handle = await startProvisioning(env.client, wallClockInput({}, { prefix: 'crash' }), { taskQueue });
   // Killed while its create is held by the emulator: well within the request's own 10 s timeout.
   await until(() => creates() > before, 60_000, 'the first configuration create');
   first.child.kill('SIGKILL');

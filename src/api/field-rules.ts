@@ -2,8 +2,8 @@
  * The documented rules of Conversation Orchestrator request fields: the constants and checks the
  * request schemas (./request-schemas.ts) are built from, and through them the client's input
  * schemas (src/workflows) and the emulator's request validation (src/emulator). Sources: the
- * OpenAPI specs (test/contract/specs), the API pages and twilio-node's field docs. Where a source
- * gives no limit, the constant says why the toolkit sets one.
+ * OpenAPI specs (test/twilio-contract/specs), the API pages and twilio-node's field docs. Where a
+ * source gives no limit, the constant says why the toolkit sets one.
  *
  * Plain constants and pure functions, no zod and no I/O: the workflow bundle imports this file,
  * and a worker freezes what it exports (src/workflow-bundle-options.ts), patterns included.

@@ -15,8 +15,9 @@ import {
 } from '../../src/client';
 import { startCodecServer, type RunningCodecServer } from '../../src/codec/codec-server';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
-import { e2eInput } from '../e2e/support';
-import { randomRing, startEncryptedStack, type EncryptedStack } from '../codec/support';
+import { encryptedStackOptions, randomRing } from '../codec/support';
+import { startDevStack, type DevStack } from '../support/dev-stack';
+import { wallClockInput } from '../support/inputs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { useResources } from '../setup/resources';
 import { freePort, launchChromium, type Browser } from './support';
@@ -24,13 +25,13 @@ import { freePort, launchChromium, type Browser } from './support';
 const SCREENSHOTS = join(__dirname, '..', '..', 'artifacts', 'web-ui');
 const ring = randomRing();
 const input = {
-  ...e2eInput(),
+  ...wallClockInput(),
   polling: { initialIntervalMs: 1_000, maxIntervalMs: 5_000, operationDeadlineMs: 5 * 60_000 },
 };
 
 let uiPort: number;
 let codecServer: RunningCodecServer;
-let stack: EncryptedStack;
+let stack: DevStack;
 let browser: Browser;
 let run: StartedProvisioning;
 const resources = useResources();
@@ -48,11 +49,11 @@ beforeAll(async () => {
   );
   [stack, browser] = await Promise.all([
     resources.start(
-      startEncryptedStack({ ring, ui: { port: uiPort, codecEndpoint: codecServer.uiEndpoint } }),
-      async (started) => {
-        await started.stop();
-        started.removeState();
-      },
+      startDevStack({
+        ...encryptedStackOptions(ring, resources),
+        ui: { port: uiPort, codecEndpoint: codecServer.uiEndpoint },
+      }),
+      (started) => started.stop(),
     ),
     resources.start(launchChromium(), (started) => started.close()),
   ]);

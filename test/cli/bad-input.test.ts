@@ -13,18 +13,19 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { startProvisioning } from '../../src/client';
 import { CONNECT_TIMEOUT_MS } from '../../src/temporal/bounded-connect';
 import { InvalidProvisionInputError } from '../../src/workflows/provision-input';
-import { e2eInput, startE2eStack, type E2eStack } from '../e2e/support';
-import { badInputs, type BadInput } from '../workflows/bad-inputs';
+import { startDevStack, type DevStack } from '../support/dev-stack';
+import { wallClockInput } from '../support/inputs';
+import { badInputs, type BadInput } from '../support/bad-inputs';
 import { cleanEnv, runScript, stopRunningScripts } from './processes';
 
 jest.setTimeout(180_000);
 
-let stack: E2eStack;
+let stack: DevStack;
 let env: NodeJS.ProcessEnv;
 const dir = mkdtempSync(join(tmpdir(), 'bad-input-'));
 
 beforeAll(async () => {
-  stack = await startE2eStack();
+  stack = await startDevStack();
   env = cleanEnv({ TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_TASK_QUEUE: stack.taskQueue });
 });
 afterEach(stopRunningScripts);
@@ -145,7 +146,7 @@ test.each([
 );
 
 describe('when Temporal cannot be reached', () => {
-  const validFile = () => inputFile('valid', e2eInput());
+  const validFile = () => inputFile('valid', wallClockInput());
 
   test('a refused connection: exit 3, one line with the address and the cause, no stack trace', async () => {
     const run = runScript('src/cli/provision.ts', ['--file', validFile()], {
@@ -198,7 +199,7 @@ describe('when Temporal cannot be reached', () => {
 test("a request Temporal refuses: exit 1, one line with the server's reason", async () => {
   const run = runScript(
     'src/cli/provision.ts',
-    ['--file', inputFile('refused', e2eInput()), '--task-queue', 'q'.repeat(1001)],
+    ['--file', inputFile('refused', wallClockInput()), '--task-queue', 'q'.repeat(1001)],
     env,
   );
   expect(await run.exited).toBe(1);

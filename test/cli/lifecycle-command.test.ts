@@ -8,24 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProvisioning } from '../../src/client';
 import { progressQuery, type ProvisionResult, type TeardownResult } from '../../src/workflows/definitions';
-import { e2eInput, startE2eStack, type E2eStack } from '../e2e/support';
+import { startDevStack, type DevStack } from '../support/dev-stack';
+import { wallClockInput } from '../support/inputs';
 import { cleanEnv, lastJsonObject, runScript, stopRunningScripts } from './processes';
 
 jest.setTimeout(90_000);
 
-let stack: E2eStack;
+let stack: DevStack;
 let env: NodeJS.ProcessEnv;
 const CLI = 'src/cli/provision.ts';
 
 beforeAll(async () => {
-  stack = await startE2eStack();
+  stack = await startDevStack();
   env = cleanEnv({ TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_TASK_QUEUE: stack.taskQueue });
 });
 afterEach(stopRunningScripts);
 afterAll(() => stack?.stop());
 
 async function provisioned(): Promise<{ workflowId: string; result: ProvisionResult }> {
-  const handle = await startProvisioning(stack.client, e2eInput(), { taskQueue: stack.taskQueue });
+  const handle = await startProvisioning(stack.client, wallClockInput(), { taskQueue: stack.taskQueue });
   return { workflowId: handle.workflowId, result: await handle.result() };
 }
 
@@ -121,7 +122,7 @@ test('cancel WORKFLOW_ID stops a provisioning in its wait; with rollback it remo
     match: { method: 'POST', path: '^/v2/ControlPlane/Configurations$' },
     times: 1,
   });
-  const input = { ...e2eInput(), onFailure: 'rollback' as const };
+  const input = { ...wallClockInput(), onFailure: 'rollback' as const };
   const dir = mkdtempSync(join(tmpdir(), 'cancel-'));
   writeFileSync(join(dir, 'input.json'), JSON.stringify(input));
   const started = runScript(CLI, ['--file', join(dir, 'input.json'), '--no-wait'], env);

@@ -4,16 +4,16 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ProvisionResult } from '../../src/workflows/definitions';
-import { startE2eStack, type E2eStack } from '../e2e/support';
+import { startDevStack, type DevStack } from '../support/dev-stack';
 import { cleanEnv, lastJsonObject, runScript, stopRunningScripts } from './processes';
 
 jest.setTimeout(90_000);
 
-let stack: E2eStack;
+let stack: DevStack;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  stack = await startE2eStack();
+  stack = await startDevStack();
   env = cleanEnv({
     TEMPORAL_ADDRESS: stack.testEnv.address,
     TEMPORAL_TASK_QUEUE: stack.taskQueue,

@@ -10,20 +10,20 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OrchestratorClient } from '../../src/api';
 import type { ConfigurationUpdateResult } from '../../src/workflows/definitions';
-import { E2E_CREDENTIALS, startE2eStack, type E2eStack } from '../e2e/support';
+import { STACK_CREDENTIALS, startDevStack, type DevStack } from '../support/dev-stack';
 import { createConfigurationDirectly } from '../workflows/support';
 import { cleanEnv, lastJsonObject, runScript, stopRunningScripts } from './processes';
 
 jest.setTimeout(90_000);
 
-let stack: E2eStack;
+let stack: DevStack;
 let api: OrchestratorClient;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  stack = await startE2eStack();
+  stack = await startDevStack();
   api = new OrchestratorClient({
-    credentials: E2E_CREDENTIALS,
+    credentials: STACK_CREDENTIALS,
     conversationsBaseUrl: stack.emulator.url,
     memoryBaseUrl: stack.emulator.url,
   });

@@ -5,14 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { awaitProvisioning, getProgress, startProvisioning } from '../../src/client';
-import { E2E_CREDENTIALS, e2eInput, startE2eStack, type E2eStack } from '../e2e/support';
+import { STACK_CREDENTIALS, startDevStack, type DevStack } from '../support/dev-stack';
+import { wallClockInput } from '../support/inputs';
 import { cleanEnv, runScript, stopRunningScripts } from './processes';
 
 jest.setTimeout(90_000);
 
-let stack: E2eStack;
+let stack: DevStack;
 beforeAll(async () => {
-  stack = await startE2eStack();
+  stack = await startDevStack();
 });
 afterEach(stopRunningScripts);
 afterAll(() => stack?.stop());
@@ -25,8 +26,8 @@ function startWorker(taskQueue: string) {
       TEMPORAL_ADDRESS: stack.testEnv.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       TWILIO_ORCHESTRATOR_BASE_URL: stack.emulator.url,
-      TWILIO_ACCOUNT_SID: E2E_CREDENTIALS.accountSid,
-      TWILIO_AUTH_TOKEN: E2E_CREDENTIALS.authToken,
+      TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
+      TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
     }),
   );
 }
@@ -36,7 +37,7 @@ test('SIGTERM drains the worker, it exits 0; the provisioning resumes on the nex
   // Store operations stay pending until the test moves the emulator's clock.
   stack.emulator.configure({ operationLatency: { ms: 3_600_000 } });
   const first = startWorker(taskQueue);
-  const handle = await startProvisioning(stack.client, e2eInput(), { taskQueue });
+  const handle = await startProvisioning(stack.client, wallClockInput(), { taskQueue });
   for (let i = 0; i < 200; i += 1) {
     const progress = await getProgress(handle).catch(() => undefined);
     if (progress?.steps['await-memory-store']?.polls) break;
@@ -49,8 +50,8 @@ test('SIGTERM drains the worker, it exits 0; the provisioning resumes on the nex
   expect(firstOutput).toContain(`[worker] polling task queue ${taskQueue} on ${stack.testEnv.address}`);
   expect(firstOutput).toContain(`[worker] Orchestrator: ${stack.emulator.url} (auth token)`);
   expect(firstOutput).toContain('[worker] stopped');
-  expect(firstOutput).not.toContain(E2E_CREDENTIALS.authToken);
-  expect(firstOutput).not.toContain(E2E_CREDENTIALS.accountSid);
+  expect(firstOutput).not.toContain(STACK_CREDENTIALS.authToken);
+  expect(firstOutput).not.toContain(STACK_CREDENTIALS.accountSid);
   expect((await handle.describe()).status.name).toBe('RUNNING');
 
   stack.emulator.configure({ operationLatency: { ms: 300 } });

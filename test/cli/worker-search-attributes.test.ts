@@ -17,7 +17,7 @@ import { checkSearchAttributes, MissingSearchAttributesError } from '../../src/t
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
 import { createWorker } from '../../src/worker';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
-import { E2E_CREDENTIALS } from '../e2e/support';
+import { STACK_CREDENTIALS } from '../support/dev-stack';
 import { cleanEnv, runScript, stopRunningScripts, type Run } from './processes';
 
 jest.setTimeout(120_000);
@@ -50,8 +50,8 @@ function startWorker(namespace: string, extra: NodeJS.ProcessEnv = {}): Run {
       TEMPORAL_TASK_QUEUE: `search-attributes-${randomUUID()}`,
       // Never called: no provisioning runs here.
       TWILIO_ORCHESTRATOR_BASE_URL: 'http://127.0.0.1:9',
-      TWILIO_ACCOUNT_SID: E2E_CREDENTIALS.accountSid,
-      TWILIO_AUTH_TOKEN: E2E_CREDENTIALS.authToken,
+      TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
+      TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
       ...extra,
     }),
   );
@@ -120,7 +120,7 @@ test('the library: createWorker refuses a namespace lacking some of them, naming
     searchAttributes: { [present!.name]: encodeSearchAttributeIndexedValueType(present!.type)! },
   });
   const api = new OrchestratorClient({
-    credentials: E2E_CREDENTIALS,
+    credentials: STACK_CREDENTIALS,
     conversationsBaseUrl: 'http://127.0.0.1:9',
   });
   try {
@@ -150,7 +150,7 @@ test('the library: where registering is refused, createWorker says so and names 
     ),
   });
   const api = new OrchestratorClient({
-    credentials: E2E_CREDENTIALS,
+    credentials: STACK_CREDENTIALS,
     conversationsBaseUrl: 'http://127.0.0.1:9',
   });
   try {

@@ -6,7 +6,7 @@
 import { awaitProvisioning, startProvisioning, type StartedProvisioning } from '../../src/client';
 import type { EmulatorStateSummary } from '../../src/emulator';
 import { stopRunningScripts } from '../cli/processes';
-import { e2eInput } from '../e2e/support';
+import { wallClockInput } from '../support/inputs';
 import { eventually, startClusterStack, type ClusterStack } from './support';
 
 let stack: ClusterStack;
@@ -15,7 +15,7 @@ let storeId: string;
 beforeAll(async () => {
   stack = await startClusterStack();
   const worker = await stack.startWorker();
-  const first = await startProvisioning(stack.client, e2eInput(), { taskQueue: stack.taskQueue });
+  const first = await startProvisioning(stack.client, wallClockInput(), { taskQueue: stack.taskQueue });
   storeId = (await awaitProvisioning(first)).ids.memoryStoreId;
   worker.child.kill('SIGTERM');
   await worker.exited;
@@ -43,7 +43,7 @@ async function startBatch(count: number, before: EmulatorStateSummary): Promise<
     Array.from({ length: count }, () =>
       startProvisioning(
         stack.client,
-        { ...e2eInput(), memoryStore: { existingStoreId: storeId } },
+        { ...wallClockInput(), memoryStore: { existingStoreId: storeId } },
         {
           taskQueue: stack.taskQueue,
         },

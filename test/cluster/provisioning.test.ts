@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { awaitProvisioning, getProgress, startProvisioning } from '../../src/client';
 import type { ProvisionResult } from '../../src/workflows/definitions';
 import { lastJsonObject, runScript, stopRunningScripts } from '../cli/processes';
-import { e2eInput } from '../e2e/support';
+import { wallClockInput } from '../support/inputs';
 import { eventually, startClusterStack, type ClusterStack } from './support';
 
 let stack: ClusterStack;
@@ -34,7 +34,7 @@ async function listIds(query: string): Promise<string[]> {
 
 test('the library starts a provisioning, follows it and gets its result', async () => {
   const before = await stack.emulatorState();
-  const handle = await startProvisioning(stack.client, e2eInput(), { taskQueue: stack.taskQueue });
+  const handle = await startProvisioning(stack.client, wallClockInput(), { taskQueue: stack.taskQueue });
   const result = await awaitProvisioning(handle);
 
   expect(result.ids.communicationId).toMatch(/^conv_communication_/);
@@ -51,7 +51,7 @@ test('the library starts a provisioning, follows it and gets its result', async 
 });
 
 test('npm run provision starts one from a file and follows it to its result', async () => {
-  const input = e2eInput();
+  const input = wallClockInput();
   const file = join(tmpdir(), `cluster-input-${input.provisioningId}.json`);
   writeFileSync(file, JSON.stringify(input));
 
@@ -65,11 +65,11 @@ test('npm run provision starts one from a file and follows it to its result', as
 });
 
 test('visibility finds runs by step: one waiting on its memory store, one completed', async () => {
-  const done = await startProvisioning(stack.client, e2eInput(), { taskQueue: stack.taskQueue });
+  const done = await startProvisioning(stack.client, wallClockInput(), { taskQueue: stack.taskQueue });
   await awaitProvisioning(done);
   // Store operations stay PENDING from here on: the next run waits at await-memory-store.
   stack.emulator.configure({ operationLatency: { ms: 3_600_000 } });
-  const waiting = await startProvisioning(stack.client, e2eInput(), { taskQueue: stack.taskQueue });
+  const waiting = await startProvisioning(stack.client, wallClockInput(), { taskQueue: stack.taskQueue });
   try {
     const byStep = (step: string, workflowId: string) =>
       eventually(`${workflowId} listed at ${step}`, 30_000, async () => {
@@ -89,7 +89,7 @@ test('visibility finds runs by step: one waiting on its memory store, one comple
 });
 
 test('the Web UI server answers for a run with its history', async () => {
-  const handle = await startProvisioning(stack.client, e2eInput(), { taskQueue: stack.taskQueue });
+  const handle = await startProvisioning(stack.client, wallClockInput(), { taskQueue: stack.taskQueue });
   await awaitProvisioning(handle);
   const api = `${stack.cluster.uiUrl}/api/v1/namespaces/${stack.cluster.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`;
 

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startCluster, type RunningCluster } from '../../scripts/cluster/stack';
 import { startEmulator, type EmulatorStateSummary, type RunningEmulator } from '../../src/emulator';
 import { cleanEnv, runScript, type Run } from '../cli/processes';
-import { E2E_CREDENTIALS } from '../e2e/support';
+import { STACK_CREDENTIALS, STACK_EMULATOR } from '../support/dev-stack';
 
 export interface ClusterStack {
   cluster: RunningCluster;
@@ -26,16 +26,11 @@ export interface ClusterStack {
   stop(): Promise<void>;
 }
 
-/** Operations settle in 300 ms and actions in 200 ms, as in the e2e stack (test/e2e/support.ts). */
+/** The emulator is the dev stack's (test/support/dev-stack.ts). */
 export async function startClusterStack(options: { ui?: boolean } = {}): Promise<ClusterStack> {
   const [cluster, emulator] = await Promise.all([
     startCluster({ ui: options.ui, log: () => undefined }),
-    startEmulator({
-      credentials: E2E_CREDENTIALS,
-      operationLatency: { ms: 300 },
-      actionLatency: { ms: 200 },
-      retryAfterSeconds: 0,
-    }),
+    startEmulator(STACK_EMULATOR),
   ]);
   const connection = await Connection.connect({ address: cluster.address });
   const client = new Client({ connection, namespace: cluster.namespace });
@@ -45,8 +40,8 @@ export async function startClusterStack(options: { ui?: boolean } = {}): Promise
     TEMPORAL_NAMESPACE: cluster.namespace,
     TEMPORAL_TASK_QUEUE: taskQueue,
     TWILIO_ORCHESTRATOR_BASE_URL: emulator.url,
-    TWILIO_ACCOUNT_SID: E2E_CREDENTIALS.accountSid,
-    TWILIO_AUTH_TOKEN: E2E_CREDENTIALS.authToken,
+    TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
+    TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
   });
   return {
     cluster,

@@ -5,16 +5,16 @@
 import type { ProvisionResult } from '../../src/workflows/definitions';
 import { cleanEnv, lastJsonObject, runScript, stopRunningScripts } from '../cli/processes';
 import { readableHistory } from '../workflows/support';
-import { randomRing, startEncryptedStack, type EncryptedStack } from './support';
+import { useDevStack } from '../support/dev-stack';
+import { encryptedStackOptions, randomRing, rawClientOf } from './support';
 
 jest.setTimeout(90_000);
 
 const ring = randomRing('cli-key');
-let stack: EncryptedStack;
+const stack = useDevStack((resources) => encryptedStackOptions(ring, resources));
 let env: NodeJS.ProcessEnv;
 
-beforeAll(async () => {
-  stack = await startEncryptedStack({ ring });
+beforeAll(() => {
   env = cleanEnv({
     TEMPORAL_ADDRESS: stack.testEnv.address,
     TEMPORAL_TASK_QUEUE: stack.taskQueue,
@@ -22,10 +22,6 @@ beforeAll(async () => {
   });
 });
 afterEach(stopRunningScripts);
-afterAll(async () => {
-  await stack?.stop();
-  stack?.removeState();
-});
 
 test('a provisioning started by the CLI is encrypted end to end and printed decoded', async () => {
   const tag = `${Date.now()}`;
@@ -44,7 +40,7 @@ test('a provisioning started by the CLI is encrypted end to end and printed deco
   expect(result.ids.communicationId).toMatch(/^conv_communication_/);
 
   const history = readableHistory(
-    await stack.rawClient.workflow.getHandle(`provision-cli-enc-${tag}`).fetchHistory(),
+    await rawClientOf(stack).workflow.getHandle(`provision-cli-enc-${tag}`).fetchHistory(),
   );
   expect(history).toContain(`provision-cli-enc-${tag}`);
   for (const value of ['+15550100', '+15550101', text]) expect(history).not.toContain(value);

@@ -10,24 +10,15 @@ import { ENCODING_ENCRYPTED } from '../../src/codec/encryption-codec';
 import { keyRing } from '../../src/codec/key-ring';
 import type { provisionOrchestrator } from '../../src/workflows';
 import { describeFailureChain } from '../../src/cli/failure';
-import { e2eInput } from '../e2e/support';
+import { useDevStack } from '../support/dev-stack';
+import { CUSTOMER_ADDRESS, MESSAGE_TEXT, SENDER_ADDRESS, wallClockInput } from '../support/inputs';
 import { readableHistory } from '../workflows/support';
-import { randomRing, sqliteText, startEncryptedStack, type EncryptedStack } from './support';
+import { encryptedStackOptions, randomRing, rawClientOf, sqliteText } from './support';
 
 const ring = randomRing('key-2026-11');
-let stack: EncryptedStack;
-beforeAll(async () => {
-  stack = await startEncryptedStack({ ring });
-});
-afterAll(async () => {
-  await stack?.stop();
-  stack?.removeState();
-});
+const stack = useDevStack((resources) => encryptedStackOptions(ring, resources));
 
-const CUSTOMER = '+15551230001';
-const SENDER = '+15551239999';
-const TEXT = 'Hello from the end-to-end test';
-const personalData = [CUSTOMER, SENDER, TEXT];
+const personalData = [CUSTOMER_ADDRESS, SENDER_ADDRESS, MESSAGE_TEXT];
 const workflowIds: string[] = [];
 
 /** A control run the raw client starts without the codec: its input is stored as plain text. */
@@ -35,7 +26,7 @@ const PLAIN_MARKER = '+15557770042';
 let controlWorkflowId: string;
 
 test('a completed provisioning: the client reads the whole result, the server stores none of the personal data', async () => {
-  const input = e2eInput();
+  const input = wallClockInput();
   expect([input.message.to[0]!.address, input.message.from.address, input.message.text]).toEqual(
     personalData,
   );
@@ -45,13 +36,13 @@ test('a completed provisioning: the client reads the whole result, the server st
   expect(result.ids.messageSid).toMatch(/^SM/);
   expect(result.steps['send-message'].status).toBe('done');
 
-  const raw = readableHistory(await stack.rawClient.workflow.getHandle(handle.workflowId).fetchHistory());
+  const raw = readableHistory(await rawClientOf(stack).workflow.getHandle(handle.workflowId).fetchHistory());
   // Metadata values stay in base64 in the JSON: the payloads say they are encrypted.
   expect(raw).toContain(Buffer.from(ENCODING_ENCRYPTED).toString('base64'));
   for (const value of personalData) expect(raw).not.toContain(value);
   // The positive control: a run started without the codec shows its input to the same search.
   controlWorkflowId = `plain-control-${handle.workflowId}`;
-  const control = await stack.rawClient.workflow.start('provisionOrchestrator', {
+  const control = await rawClientOf(stack).workflow.start('provisionOrchestrator', {
     workflowId: controlWorkflowId,
     taskQueue: 'no-worker-polls-this',
     args: [{ marker: PLAIN_MARKER }],
@@ -64,17 +55,17 @@ test('a failure quoting a phone number: the client reads the message, the histor
   stack.emulator.addFault({
     kind: 'operation-fails',
     match: { method: 'POST', path: '^/v2/ControlPlane/Configurations$' },
-    error: { title: 'Provisioning refused', detail: `recipient ${CUSTOMER} opted out` },
+    error: { title: 'Provisioning refused', detail: `recipient ${CUSTOMER_ADDRESS} opted out` },
   });
-  const input = e2eInput();
+  const input = wallClockInput();
   const handle = await startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
   workflowIds.push(handle.workflowId);
   const error = await awaitProvisioning(handle).catch((err: unknown) => err);
   stack.emulator.clearFaults();
   expect(error).toBeInstanceOf(WorkflowFailedError);
-  expect(describeFailureChain(error)).toContain(`recipient ${CUSTOMER} opted out`);
+  expect(describeFailureChain(error)).toContain(`recipient ${CUSTOMER_ADDRESS} opted out`);
 
-  const raw = readableHistory(await stack.rawClient.workflow.getHandle(handle.workflowId).fetchHistory());
+  const raw = readableHistory(await rawClientOf(stack).workflow.getHandle(handle.workflowId).fetchHistory());
   expect(raw).toContain('Encoded failure');
   for (const value of personalData) expect(raw).not.toContain(value);
   expect(raw).not.toContain('opted out');
@@ -101,7 +92,7 @@ test('after a rotation the old key still reads the run; without it, reading fail
 test("the dev server's SQLite file holds neither run's personal data, but the plain control run's", async () => {
   expect(workflowIds).toHaveLength(2);
   await stack.stop();
-  const stored = sqliteText(stack.dbFile);
+  const stored = sqliteText(stack.dbFile!);
   for (const id of [...workflowIds, controlWorkflowId]) expect(stored).toContain(id);
   expect(stored).toContain(PLAIN_MARKER);
   for (const value of [...personalData, 'opted out']) expect(stored).not.toContain(value);

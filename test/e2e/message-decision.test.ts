@@ -13,25 +13,23 @@ import {
   type ProvisionProgress,
   type ProvisionResult,
 } from '../../src/workflows/definitions';
-import type { ProvisionInput } from '../../src/workflows/provision-input';
 import { applicationFailureOf, currentDetailsOf } from '../workflows/support';
 import { cleanEnv, runScript, stopRunningScripts } from '../cli/processes';
-import { e2eInput, startE2eStack, type E2eStack } from './support';
+import { useDevStack } from '../support/dev-stack';
+import { wallClockInput, type OnboardingInput } from '../support/inputs';
 
-let stack: E2eStack;
-beforeAll(async () => {
-  stack = await startE2eStack();
-}, 60_000);
+const stack = useDevStack();
 afterEach(stopRunningScripts);
-afterAll(() => stack?.stop());
 
 /** Every SEND_MESSAGE POST is counted; the first fails with a 500 (it may have been applied). */
 function sends(): number {
   return stack.emulator.summary().requests['POST /v2/Conversations/{conversationId}/Actions'] ?? 0;
 }
 
-function inputLookingFor(unconfirmed: NonNullable<ProvisionInput['message']['unconfirmed']>): ProvisionInput {
-  const input = e2eInput();
+function inputLookingFor(
+  unconfirmed: NonNullable<OnboardingInput['message']['unconfirmed']>,
+): OnboardingInput {
+  const input = wallClockInput();
   return {
     ...input,
     message: { ...input.message, text: `${input.message.text} ${input.provisioningId}`, unconfirmed },
@@ -39,7 +37,7 @@ function inputLookingFor(unconfirmed: NonNullable<ProvisionInput['message']['unc
 }
 
 /** Starts a provisioning whose send fails ambiguously and waits until it asks for a decision. */
-async function startParked(input: ProvisionInput): Promise<WorkflowHandle> {
+async function startParked(input: OnboardingInput): Promise<WorkflowHandle> {
   stack.emulator.addFault({
     kind: 'status',
     status: 500,
@@ -107,7 +105,7 @@ test('no decision within decideWithinMs: the run fails as MessageOutcomeUnknown;
 
 test('a decision sent to a run that is not waiting for one is refused and changes nothing', async () => {
   const before = stack.emulator.summary().messagesSent;
-  const handle = await startProvisioning(stack.client, e2eInput(), { taskQueue: stack.taskQueue });
+  const handle = await startProvisioning(stack.client, wallClockInput(), { taskQueue: stack.taskQueue });
   // Still creating its store: nothing is unknown yet.
   await expect(resolveMessageOutcome(stack.client, handle.workflowId, 'resend')).rejects.toThrow(
     WorkflowUpdateFailedError,

@@ -20,17 +20,14 @@ import {
 import { InvalidProvisionInputError } from '../../src/workflows/provision-input';
 import { provisioningWorkflowId } from '../../src/workflows/workflow-ids';
 import { expectNoCredentialsIn } from '../workflows/support';
-import { E2E_CREDENTIALS, e2eInput, startE2eStack, type E2eStack } from './support';
+import { STACK_CREDENTIALS, useDevStack } from '../support/dev-stack';
+import { wallClockInput } from '../support/inputs';
 
-let stack: E2eStack;
-
-beforeAll(async () => {
-  stack = await startE2eStack();
-});
-afterAll(() => stack?.stop());
+const stack = useDevStack();
 beforeEach(() => stack.emulator.reset());
 
-const start = (input = e2eInput()) => startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
+const start = (input = wallClockInput()) =>
+  startProvisioning(stack.client, input, { taskQueue: stack.taskQueue });
 
 async function progressWhen(
   handle: Awaited<ReturnType<typeof start>>,
@@ -45,7 +42,7 @@ async function progressWhen(
 }
 
 test('a provisioning completes with every ID and step, searchable and described for the Web UI', async () => {
-  const input = e2eInput();
+  const input = wallClockInput();
   const handle = await start(input);
   const result = await awaitProvisioning(handle);
 
@@ -106,7 +103,7 @@ test('progress is queryable mid-flight, and the step is a search attribute', asy
 });
 
 test('starting the same provisioning again attaches to its run, while running and once completed', async () => {
-  const input = e2eInput();
+  const input = wallClockInput();
   const first = await start(input);
   const again = await start(input);
   expect(again.workflowId).toBe(first.workflowId);
@@ -132,7 +129,7 @@ test('starting the same provisioning again attaches to its run, while running an
 });
 
 test('another input under the same workflow ID is refused, while its run runs and once it completed', async () => {
-  const input = e2eInput();
+  const input = wallClockInput();
   const other = { ...input, message: { ...input.message, text: 'A different first message' } };
   const first = await start(input);
 
@@ -151,9 +148,9 @@ test('another input under the same workflow ID is refused, while its run runs an
 });
 
 test('names that used to map to one workflow ID are two provisionings', async () => {
-  const tag = e2eInput().provisioningId!;
+  const tag = wallClockInput().provisioningId!;
   const named = (configuration: string, store: string) => {
-    const input = e2eInput();
+    const input = wallClockInput();
     return {
       ...input,
       provisioningId: undefined,
@@ -170,7 +167,7 @@ test('names that used to map to one workflow ID are two provisionings', async ()
 });
 
 test('a provisioning that failed is started afresh under the same identity', async () => {
-  const input = e2eInput();
+  const input = wallClockInput();
   const unreachable = {
     ...input,
     message: { ...input.message, to: [{ address: '+15555550000', channel: 'SMS' }] },
@@ -204,7 +201,7 @@ test('a 429 whose Retry-After is 0 is retried after the backoff on a real server
 });
 
 test('invalid input is refused before anything starts, naming each field and rule', async () => {
-  const input = e2eInput();
+  const input = wallClockInput();
   const bad = {
     ...input,
     configuration: { ...input.configuration, displayName: 'x'.repeat(40) },
@@ -223,9 +220,9 @@ test('invalid input is refused before anything starts, naming each field and rul
 });
 
 test('Twilio credentials never reach the workflow history', async () => {
-  const input = e2eInput();
+  const input = wallClockInput();
   const handle = await start(input);
   await awaitProvisioning(handle);
 
-  expectNoCredentialsIn(await handle.fetchHistory(), E2E_CREDENTIALS, input.message.text);
+  expectNoCredentialsIn(await handle.fetchHistory(), STACK_CREDENTIALS, input.message.text);
 });

@@ -8,18 +8,16 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { awaitProvisioning, startProvisioning } from '../../src/client';
 import { cleanEnv, runScript, stopRunningScripts } from '../cli/processes';
-import { E2E_CREDENTIALS, e2eInput } from '../e2e/support';
+import { STACK_CREDENTIALS, useDevStack } from '../support/dev-stack';
+import { wallClockInput } from '../support/inputs';
 import { freePort, scrapeUntil, sum } from './prometheus';
-import { RATE_LIMITED_RETRY_AFTER_SECONDS, startObservedStack, type ObservedStack } from './support';
+import { ONE_POLL_RATE_LIMITED, RATE_LIMITED_RETRY_AFTER_SECONDS } from './support';
 
 jest.setTimeout(120_000);
 
-let stack: ObservedStack;
-beforeAll(async () => {
-  stack = await startObservedStack();
-});
+// The worker runs in a child process of its own.
+const stack = useDevStack({ emulator: ONE_POLL_RATE_LIMITED, worker: false });
 afterEach(stopRunningScripts);
-afterAll(() => stack?.stop());
 
 test('after two provisionings, /metrics shows their polls, waits, rate limit, message and outcomes', async () => {
   const taskQueue = `metrics-${randomUUID()}`;
@@ -32,11 +30,11 @@ test('after two provisionings, /metrics shows their polls, waits, rate limit, me
       TEMPORAL_TASK_QUEUE: taskQueue,
       TEMPORAL_METRICS_PROMETHEUS_ADDRESS: address,
       TWILIO_ORCHESTRATOR_BASE_URL: stack.emulator.url,
-      TWILIO_ACCOUNT_SID: E2E_CREDENTIALS.accountSid,
-      TWILIO_AUTH_TOKEN: E2E_CREDENTIALS.authToken,
+      TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
+      TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
     }),
   );
-  const handle = await startProvisioning(stack.testEnv.client, e2eInput(), { taskQueue });
+  const handle = await startProvisioning(stack.testEnv.client, wallClockInput(), { taskQueue });
   await awaitProvisioning(handle);
   // A second provisioning fails: its store operation ends FAILED.
   stack.emulator.addFault({
@@ -44,7 +42,7 @@ test('after two provisionings, /metrics shows their polls, waits, rate limit, me
     times: 1,
     match: { method: 'POST', path: '^/v1/ControlPlane/Stores$' },
   });
-  const failing = await startProvisioning(stack.testEnv.client, e2eInput(), { taskQueue });
+  const failing = await startProvisioning(stack.testEnv.client, wallClockInput(), { taskQueue });
   await expect(awaitProvisioning(failing)).rejects.toThrow(WorkflowFailedError);
 
   // The SDK tags the toolkit's metrics in camelCase (taskQueue, activityType, workflowType), its

@@ -4,19 +4,14 @@
  * call the activity makes a child of the activity's execution. Spans go to an in-memory
  * exporter; the stack is a real dev server, the emulator over a socket and the project's worker.
  */
-import { randomUUID } from 'node:crypto';
-import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { OrchestratorClient } from '../../src/api';
 import { awaitProvisioning, startProvisioning } from '../../src/client';
-import { clientInterceptors, workflowInterceptorModules } from '../../src/observability/interceptors';
 import { startTracing, type Tracing } from '../../src/observability/tracing';
-import { createWorker } from '../../src/worker';
-import { workflowBundleOptions } from '../../src/workflow-bundle-options';
-import { E2E_CREDENTIALS, e2eInput } from '../e2e/support';
+import { STACK_CREDENTIALS, startDevStack } from '../support/dev-stack';
+import { wallClockInput } from '../support/inputs';
 import { useResources } from '../setup/resources';
-import { startObservedStack } from './support';
+import { ONE_POLL_RATE_LIMITED } from './support';
 
 jest.setTimeout(120_000);
 
@@ -24,41 +19,24 @@ const exporter = new InMemorySpanExporter();
 const resources = useResources();
 let tracing: Tracing;
 let client: Client;
-const taskQueue = `tracing-${randomUUID()}`;
+let taskQueue: string;
 
 beforeAll(async () => {
   tracing = startTracing({ spanProcessor: new SimpleSpanProcessor(exporter), serviceName: 'tracing-test' });
   resources.add(() => tracing.shutdown());
-  const [{ testEnv, emulator }, workflowBundle] = await Promise.all([
-    resources.start(startObservedStack(), (stack) => stack.stop()),
-    resources.start(
-      bundleWorkflowCode(
-        workflowBundleOptions({
-          workflowInterceptorModules: workflowInterceptorModules(tracing),
-          logger: new DefaultLogger('ERROR'),
-        }),
-      ),
-    ),
-  ]);
-  const api = new OrchestratorClient({
-    credentials: E2E_CREDENTIALS,
-    conversationsBaseUrl: emulator.url,
-    memoryBaseUrl: emulator.url,
-  });
-  resources.add(() => api.close());
-  resources.run(
-    await resources.start(
-      createWorker({ connection: testEnv.nativeConnection, taskQueue, api, workflowBundle, tracing }),
-    ),
+  // The tracing starts first: the stack's client, workflows and worker are traced by it.
+  const stack = await resources.start(
+    startDevStack({ emulator: ONE_POLL_RATE_LIMITED, tracing }),
+    (started) => started.stop(),
   );
-  client = new Client({ connection: testEnv.connection, interceptors: clientInterceptors(tracing) });
+  ({ client, taskQueue } = stack);
 });
 
 const parentOf = (span: ReadableSpan) => span.parentSpanId;
 const named = (spans: ReadableSpan[], prefix: string) => spans.filter((span) => span.name.startsWith(prefix));
 
 test('a provisioning is one trace: start → workflow run → each activity → each HTTP call', async () => {
-  const input = e2eInput();
+  const input = wallClockInput();
   const handle = await startProvisioning(client, input, { taskQueue });
   await awaitProvisioning(handle);
   // Workflow spans leave through a sink after the activation that ends the run.
@@ -120,8 +98,8 @@ test('a provisioning is one trace: start → workflow run → each activity → 
     input.message.text,
     input.message.to[0]!.address,
     input.message.from.address,
-    E2E_CREDENTIALS.authToken,
-    E2E_CREDENTIALS.accountSid,
+    STACK_CREDENTIALS.authToken,
+    STACK_CREDENTIALS.accountSid,
   ]) {
     expect(exported).not.toContain(text);
   }

@@ -40,7 +40,7 @@ test('the fixtures cover every lifecycle workflow and its failure paths', () => 
   // Happy paths, failures, reruns, rollbacks: one fixture per recorded run, many per test file.
   for (const testFile of [
     'happy-path',
-    'failures',
+    'failed-steps',
     'message-sending',
     'rerun',
     'configuration-id',

@@ -76,7 +76,7 @@ test(
       expect(output).not.toMatch(/open handle/i);
       expect(output).not.toMatch(/did not exit/);
       expect(processesMentioning(childTmp)).toEqual([]);
-      expect(readdirSync(childTmp).filter((name) => name.startsWith('encrypted-stack-'))).toEqual([]);
+      expect(readdirSync(childTmp).filter((name) => name.startsWith('dev-stack-state-'))).toEqual([]);
     } finally {
       rmSync(childTmp, { recursive: true, force: true });
     }

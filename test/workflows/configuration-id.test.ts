@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { maxPollsBeforeDeadline } from '../../src/workflows/polling-policy';
 import { LISTING_POLICY } from '../../src/workflows/resolve-configuration-id';
+import { provisionInput } from '../support/inputs';
 import {
   applicationFailureOf,
   createConfigurationDirectly,
   createStoreDirectly,
   failed,
   provision,
-  provisionInput,
   succeeded,
   withApiOverrides,
   type Rig,

@@ -10,7 +10,7 @@ import { InvalidInputError } from '../../src/workflows/input-schema';
 import { parseProvisionInput } from '../../src/workflows/provision-input';
 import { parseTeardownInput } from '../../src/workflows/teardown-input';
 import { parseUpdateRequest, parseUpdatesInput } from '../../src/workflows/update-input';
-import { provisionInput } from './support';
+import { provisionInput } from '../support/inputs';
 
 /** As the SDK's reusable VM freezes a shared module: own properties first, then the object. */
 function deepFreeze(value: unknown, seen = new WeakSet<object>()): void {

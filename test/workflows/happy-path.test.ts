@@ -9,12 +9,12 @@ import {
   progressQuery,
   ProvisioningStep,
 } from '../../src/workflows/definitions';
+import { provisionInput } from '../support/inputs';
 import {
   createConfigurationDirectly,
   createStoreDirectly,
   expectNoCredentialsIn,
   provision,
-  provisionInput,
   succeeded,
   withRig,
   useTestBed,

@@ -8,14 +8,13 @@ import { Context } from '@temporalio/activity';
 import { OrchestratorClient, type OrchestratorApi } from '../../src/api';
 import { progressQuery, StuckOperationId } from '../../src/workflows/definitions';
 import { maxPollsBeforeDeadline, resolvePollingPolicy } from '../../src/workflows/polling-policy';
-import type { ProvisionInput } from '../../src/workflows/provision-input';
+import { provisionInput, type OnboardingInput } from '../support/inputs';
 import {
   applicationFailureOf,
   currentDetailsOf,
   failed,
   inputFailingWhenUnconfirmed,
   provision,
-  provisionInput,
   succeeded,
   withSendMessage,
   useTestBed,
@@ -23,7 +22,9 @@ import {
 
 const bed = useTestBed();
 
-function inputLookingFor(unconfirmed: NonNullable<ProvisionInput['message']['unconfirmed']>): ProvisionInput {
+function inputLookingFor(
+  unconfirmed: NonNullable<OnboardingInput['message']['unconfirmed']>,
+): OnboardingInput {
   const input = provisionInput();
   return { ...input, message: { ...input.message, unconfirmed } };
 }

@@ -14,6 +14,7 @@ import {
 } from '../../src/client';
 import type { ProvisionProgress } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
+import { provisionInput } from '../support/inputs';
 import {
   applicationFailureOf,
   createConfigurationDirectly,
@@ -21,7 +22,6 @@ import {
   failed,
   inputFailingWhenUnconfirmed,
   provision,
-  provisionInput,
   succeeded,
   withRig,
   type Outcome,

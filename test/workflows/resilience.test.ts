@@ -8,7 +8,8 @@ import {
   type ProvisionStep,
 } from '../../src/workflows/definitions';
 import type { provisionOrchestrator } from '../../src/workflows';
-import { provision, provisionInput, succeeded, useTestBed, withRig } from './support';
+import { provisionInput } from '../support/inputs';
+import { provision, succeeded, useTestBed, withRig } from './support';
 
 const bed = useTestBed();
 

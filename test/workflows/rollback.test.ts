@@ -11,12 +11,12 @@ import { Worker } from '@temporalio/worker';
 import { cancelProvisioning } from '../../src/lifecycle/cancel';
 import { progressQuery, type ProvisionProgress } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
+import { provisionInput } from '../support/inputs';
 import {
   applicationFailureOf,
   createStoreDirectly,
   failed,
   provision,
-  provisionInput,
   useTestBed,
   withApiOverrides,
   withRig,

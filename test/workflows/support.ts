@@ -29,6 +29,7 @@ import { provisionOrchestrator } from '../../src/workflows';
 import { SEARCH_ATTRIBUTE_KEYS, type ProvisionResult } from '../../src/workflows/definitions';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
 import { HistoryRecorder, recordingHistories } from '../replay/history-recorder';
+import { provisionInput } from '../support/inputs';
 import { useResources, type Resources } from '../setup/resources';
 
 export interface TestBed {
@@ -99,28 +100,6 @@ export const DETERMINISTIC_LATENCY: EmulatorOptions = {
   operationLatency: { polls: 1 },
   actionLatency: { polls: 1 },
 };
-
-/** A valid input; names are unique so provisionings in one emulator never collide. */
-export function provisionInput(overrides: Partial<ProvisionInput> = {}): ProvisionInput {
-  const suffix = randomUUID().slice(0, 8);
-  return {
-    provisioningId: `test-${suffix}`,
-    memoryStore: { displayName: `store-${suffix}`, description: 'Workflow test store' },
-    configuration: { displayName: `config ${suffix}`, description: 'Workflow test configuration' },
-    conversation: {
-      name: `first contact ${suffix}`,
-      participants: [
-        { name: 'Ada', type: 'CUSTOMER', addresses: [{ channel: 'SMS', address: '+15551230001' }] },
-      ],
-    },
-    message: {
-      from: { address: '+15559870001', channel: 'SMS' },
-      to: [{ address: '+15551230001', channel: 'SMS' }],
-      text: `Welcome aboard (${suffix})`,
-    },
-    ...overrides,
-  };
-}
 
 /**
  * A provisioning that looks for an unconfirmed message for `lookForMs` (also its polling deadline)

@@ -10,11 +10,11 @@ import { teardownProvisioning, teardownResources, type StartedTeardown } from '.
 import type { ProvisionResult, TeardownResult } from '../../src/workflows/definitions';
 import { FailureType } from '../../src/workflows/failure-types';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
+import { provisionInput } from '../support/inputs';
 import {
   applicationFailureOf,
   createConfigurationDirectly,
   createStoreDirectly,
-  provisionInput,
   withRig,
   useTestBed,
   type Rig,

@@ -1,6 +1,6 @@
 import { provisioningWorkflowId } from '../../src/workflows/workflow-ids';
 import type { ProvisionInput } from '../../src/workflows/provision-input';
-import { provisionInput } from './support';
+import { provisionInput } from '../support/inputs';
 
 /** An input identified by its names alone, or by the provisioningId given. */
 function identity(

@@ -1,13 +1,7 @@
 import { maxPollsBeforeDeadline, resolvePollingPolicy } from '../../src/workflows/polling-policy';
 import { progressQuery, ProvisioningStep, StuckOperationId } from '../../src/workflows/definitions';
-import {
-  applicationFailureOf,
-  currentDetailsOf,
-  failed,
-  provision,
-  provisionInput,
-  useTestBed,
-} from './support';
+import { provisionInput } from '../support/inputs';
+import { applicationFailureOf, currentDetailsOf, failed, provision, useTestBed } from './support';
 
 const bed = useTestBed();
 

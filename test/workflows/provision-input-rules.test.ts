@@ -1,13 +1,13 @@
 /**
  * The documented field rules of a provisioning input, each refused by `parseProvisionInput`
- * naming the field and the rule (the table in ./bad-inputs.ts), and the forms they allow.
+ * naming the field and the rule (the table in ../support/bad-inputs.ts), and the forms they allow.
  */
 import { configurationFieldsSchema, configurationPatchSchema } from '../../src/workflows/configuration-input';
 import { InvalidProvisionInputError, parseProvisionInput } from '../../src/workflows/provision-input';
 import { provisioningWorkflowId } from '../../src/workflows/workflow-ids';
 import { WORKFLOW_ID_MAX_BYTES, utf8ByteLength } from '../../src/api/field-rules';
-import { badInputs } from './bad-inputs';
-import { provisionInput } from './support';
+import { badInputs } from '../support/bad-inputs';
+import { provisionInput } from '../support/inputs';
 
 function refusal(raw: unknown): InvalidProvisionInputError {
   try {

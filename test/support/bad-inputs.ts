@@ -7,7 +7,7 @@
  * `__proto__` key arrives as an ordinary key (an object literal would set the prototype instead).
  */
 import type { ProvisionInput } from '../../src/workflows/provision-input';
-import { provisionInput } from './support';
+import { provisionInput } from './inputs';
 
 export interface BadInput {
   /** What is wrong, for the test's name. */
