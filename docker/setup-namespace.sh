@@ -32,7 +32,7 @@ fi
 # namespace, or the first calls below (and a worker's first poll) fail.
 retry 30 temporal workflow list -n "$namespace" --limit 1 >/dev/null
 
-for name in LifecycleOperation ProvisioningStep OrchestratorStoreId OrchestratorConfigurationId StuckOperationId AwaitingDecision; do
+for name in LifecycleOperation ProvisioningStep OrchestratorStoreId OrchestratorConfigurationId StuckOperationId AwaitingDecision FleetDrift; do
   if ! temporal operator search-attribute list -n "$namespace" | grep -qw "$name"; then
     temporal operator search-attribute create -n "$namespace" --name "$name" --type Keyword
   fi

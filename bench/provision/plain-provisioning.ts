@@ -58,8 +58,8 @@ export async function provisionPlain(
   delay: PollDelay,
 ): Promise<PlainOutcome> {
   const { memoryStore, configuration, conversation, message } = input;
-  if (!('displayName' in memoryStore) || !('name' in conversation)) {
-    throw new Error('the baseline creates its store and conversation');
+  if (!('displayName' in memoryStore) || !conversation || !message || !('name' in conversation)) {
+    throw new Error('the baseline creates its store and conversation, and sends the first message');
   }
   const storeCreation = await api.memory.createStore(memoryStore);
   const store = await pollUntilCompleted(

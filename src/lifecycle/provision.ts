@@ -20,7 +20,7 @@ import {
   type ProvisionProgress,
   type ProvisionResult,
 } from '../workflows/definitions';
-import { parseProvisionInput, type ProvisionInput } from '../workflows/provision-input';
+import { parseProvisionInput, type Onboarding, type ProvisionInput } from '../workflows/provision-input';
 import { provisioningWorkflowId } from '../workflows/workflow-ids';
 import { startOrAttach, type StartedRun } from './start-or-attach';
 
@@ -119,19 +119,25 @@ export function provisioningSummary(input: ProvisionInput): string {
 
 /** Markdown for the Web UI's workflow page: what this provisioning will create or reuse. */
 export function provisioningDetails(input: ProvisionInput): string {
-  const { configuration, conversation, message } = input;
+  const { configuration } = input;
+  return [
+    `**Memory store:** ${storeLabel(input)}`,
+    `**Configuration:** \`${configuration.displayName}\`: ${configuration.description}`,
+    ...(input.conversation ? onboardingDetails(input) : ['**Conversation and first message:** none']),
+  ].join('\n\n');
+}
+
+function onboardingDetails({ conversation, message }: Onboarding): string[] {
   const conversationLine =
     'existingConversationId' in conversation
       ? `existing \`${conversation.existingConversationId}\``
       : `new, with ${conversation.participants?.length ?? 0} participant(s)`;
   const channels = [...new Set([message.from, ...message.to].map((e) => e.channel ?? 'participant'))];
   return [
-    `**Memory store:** ${storeLabel(input)}`,
-    `**Configuration:** \`${configuration.displayName}\`: ${configuration.description}`,
     `**Conversation:** ${conversationLine}`,
     `**First message:** to ${message.to.length} recipient(s) over ${channels.join(', ')} ` +
       '(addresses and text are in the encrypted input)',
-  ].join('\n\n');
+  ];
 }
 
 function storeLabel(input: ProvisionInput): string {

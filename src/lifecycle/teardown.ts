@@ -170,7 +170,9 @@ async function resourcesOfProvisioning(client: Client, workflowId: string): Prom
 function fromResult(result: ProvisionResult): ProvisionedResources {
   const { ids, origins } = result;
   return {
-    conversation: { id: ids.conversationId, origin: origins.conversation },
+    // Absent from a provisioning without onboarding.
+    ...(ids.conversationId &&
+      origins.conversation && { conversation: { id: ids.conversationId, origin: origins.conversation } }),
     configuration: { id: ids.configurationId, origin: origins.configuration },
     memoryStore: { id: ids.memoryStoreId, origin: origins.memoryStore },
   };

@@ -11,6 +11,17 @@ import type { UpdateRequest } from './update-input';
 /** The task queue the worker polls unless `TEMPORAL_TASK_QUEUE` says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'orchestrator-provisioning';
 
+/**
+ * Priority keys (1 = first … 5, Temporal's default 3) of the runs on the task queue: where
+ * tasks wait behind the API budget (src/temporal/task-queue-budget.ts), lower keys are
+ * dispatched first, and a run's activities and children inherit its key. Work a person started
+ * (a provisioning, an update or a teardown) goes before a fleet's, so one urgent provisioning
+ * does not queue behind a thousand tenants; fleet work is spread over tenants by its
+ * `fairnessKey` (the tenant ID).
+ */
+export const INTERACTIVE_PRIORITY = 2;
+export const FLEET_PRIORITY = 4;
+
 // ---------- Search attributes (KEYWORD; the server must have them registered) ----------
 
 /**
@@ -32,6 +43,8 @@ export const StuckOperationId = defineSearchAttributeKey('StuckOperationId', Sea
 export const AwaitingDecision = defineSearchAttributeKey('AwaitingDecision', SearchAttributeType.KEYWORD);
 /** Which lifecycle operation a run is: `provision`, `update-configuration` or `teardown`. */
 export const LifecycleOperation = defineSearchAttributeKey('LifecycleOperation', SearchAttributeType.KEYWORD);
+/** On a fleet's workflow: `drifted` or `in-sync`, as its last drift check found it. */
+export const FleetDrift = defineSearchAttributeKey('FleetDrift', SearchAttributeType.KEYWORD);
 
 export const SEARCH_ATTRIBUTE_KEYS = [
   LifecycleOperation,
@@ -40,6 +53,7 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   OrchestratorConfigurationId,
   StuckOperationId,
   AwaitingDecision,
+  FleetDrift,
 ];
 
 // ---------- Steps and progress ----------
@@ -90,12 +104,15 @@ export interface ProvisionIds {
  */
 export type ResourceOrigin = 'created' | 'adopted' | 'given';
 
-/** The path a run took, resource by resource. The first message is `sent` by this run or `adopted`. */
+/**
+ * The path a run took, resource by resource. The first message is `sent` by this run or
+ * `adopted`; the conversation and message are absent from a provisioning without onboarding.
+ */
 export interface ResourceOrigins {
   memoryStore: ResourceOrigin;
   configuration: Exclude<ResourceOrigin, 'given'>;
-  conversation: ResourceOrigin;
-  message: 'sent' | 'adopted' | 'skipped';
+  conversation?: ResourceOrigin;
+  message?: 'sent' | 'adopted' | 'skipped';
 }
 
 /** What the `progress` query of every lifecycle workflow answers. */
@@ -143,10 +160,11 @@ export interface ProvisionResult {
    * `actionId` and `messageSid` are absent when the message was adopted, not sent: found in the
    * conversation after an ambiguous send of this run, or before sending in a conversation an
    * earlier run left (the API cannot look Actions up by content); `communicationId` is then the
-   * proof that it was sent, once.
+   * proof that it was sent, once. A provisioning without onboarding has none of the
+   * conversation's and message's IDs.
    */
-  ids: Required<Pick<ProvisionIds, 'memoryStoreId' | 'configurationId' | 'conversationId'>> &
-    Pick<ProvisionIds, 'actionId' | 'messageSid' | 'communicationId'>;
+  ids: Required<Pick<ProvisionIds, 'memoryStoreId' | 'configurationId'>> &
+    Pick<ProvisionIds, 'conversationId' | 'actionId' | 'messageSid' | 'communicationId'>;
   configurationIdResolvedBy: ConfigurationIdSource;
   origins: ResourceOrigins;
   steps: Record<WorkingStep, StepReport>;

@@ -35,13 +35,13 @@ import { failureOf, failureTypeOf, FailureType } from './failure-types';
 import { formatDuration } from './format';
 import { mayHoldEarlierWork, type Obtained } from './obtained';
 import { nextPollDelay } from './polling-policy';
-import type { ProvisionInput } from './provision-input';
+import type { Onboarding } from './provision-input';
 import type { ProvisioningContext } from './provisioning-context';
 import { classifyAction } from './verdicts';
 
 /** Sends the first message, or adopts it when found already sent; says which. */
 export async function sendFirstMessage(
-  message: ProvisionInput['message'],
+  message: Onboarding['message'],
   conversation: Obtained,
   context: ProvisioningContext,
 ): Promise<ResourceOrigins['message']> {

@@ -115,6 +115,14 @@ function message() {
   });
 }
 
+/**
+ * A provisioning's onboarding as one object, both fields required: for an input that nests it
+ * (a fleet tenant's `onboarding`).
+ */
+export function onboardingSchema() {
+  return z.strictObject({ conversation: conversation(), message: message() });
+}
+
 /** Thrown by `parseProvisionInput`; the message lists every `field.path: rule`. */
 export class InvalidProvisionInputError extends InvalidInputError {
   constructor(issues: InputIssue[]) {
@@ -139,8 +147,12 @@ const provisionInput = inputSchema(
           .optional(),
         memoryStore: memoryStore(),
         configuration: configurationFieldsSchema(),
-        conversation: conversation(),
-        message: message(),
+        /**
+         * The onboarding: a conversation under the configuration and its first message, given
+         * together or not at all (a provisioning of the store and configuration alone).
+         */
+        conversation: conversation().optional(),
+        message: message().optional(),
         polling: pollingSchema().optional(),
         /**
          * What a failed provisioning does with the resources it created: `keep` them (the default;
@@ -148,6 +160,20 @@ const provisionInput = inputSchema(
          * Resources the input gave by ID, or that the run adopted, are never deleted.
          */
         onFailure: exactly(['keep', 'rollback']).default('keep'),
+      })
+      .check((payload) => {
+        // A message needs a conversation to go to, and a conversation is only made to send it.
+        const { conversation, message } = payload.value;
+        if ((conversation === undefined) === (message === undefined)) return;
+        const missing = conversation === undefined ? 'conversation' : 'message';
+        payload.issues.push({
+          code: 'custom',
+          input: payload.value,
+          path: [missing],
+          message:
+            `is required with ${missing === 'message' ? 'conversation' : 'message'}: give conversation ` +
+            'and message together (the onboarding), or neither (the store and configuration alone)',
+        });
       })
       .check((payload) => {
         // Temporal refuses a workflow ID over its byte limit at start: refused here, naming the name.
@@ -166,12 +192,27 @@ const provisionInput = inputSchema(
   InvalidProvisionInputError,
 );
 
+/** Both fields, or neither: the schema refuses one without the other. */
+type BothOrNeither<T extends { conversation?: unknown; message?: unknown }> = Omit<
+  T,
+  'conversation' | 'message'
+> &
+  (
+    | { conversation: NonNullable<T['conversation']>; message: NonNullable<T['message']> }
+    | { conversation?: undefined; message?: undefined }
+  );
+
 /** What callers pass. */
-export type ProvisionInput = InputOf<typeof provisionInput>;
+export type ProvisionInput = BothOrNeither<InputOf<typeof provisionInput>>;
 /** What validation returns: the input with its defaults (`onFailure`) filled in. */
-export type ParsedProvisionInput = ParsedInputOf<typeof provisionInput>;
+export type ParsedProvisionInput = BothOrNeither<ParsedInputOf<typeof provisionInput>>;
+/** A provisioning with its onboarding: a conversation under the configuration, and its first message. */
+export type OnboardedProvisionInput = Extract<ProvisionInput, { message: object }>;
+/** The onboarding alone (e.g. a fleet tenant's, sent once when the tenant is created). */
+export type Onboarding = Pick<OnboardedProvisionInput, 'conversation' | 'message'>;
 
 /** Validates raw input (e.g. parsed JSON); throws `InvalidProvisionInputError` naming every bad field. */
 export function parseProvisionInput(raw: unknown): ParsedProvisionInput {
-  return provisionInput.parse(raw);
+  // The schema's check refuses one of conversation and message without the other.
+  return provisionInput.parse(raw) as ParsedProvisionInput;
 }

@@ -1,6 +1,8 @@
 /**
  * `provisionOrchestrator`: create a memory store, a configuration on it, a conversation under
  * the configuration, and send its first message — each async step awaited with durable timers.
+ * Without an onboarding (no conversation and message in the input) it ends after the
+ * configuration, its conversation and message steps shown as skipped.
  * What an earlier attempt or run already made is adopted instead of made twice (see
  * ./setup-steps); the result says, resource by resource, which path was taken.
  *
@@ -20,13 +22,18 @@ import { provisionConfiguration, provisionConversation, provisionMemoryStore } f
 import { StepRunner } from './step-runner';
 import { validated } from './validated';
 
+/** The steps of the onboarding: the conversation and its first message. */
+const ONBOARDING_STEPS = ['create-conversation', 'send-message', 'await-message'] as const;
+
 export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<ProvisionResult> {
   const input = validated(rawInput, parseProvisionInput);
   const startedAt = Date.now();
   const run = new StepRunner<WorkingStep>(
     {
       operation: 'provision',
-      title: `Provisioning configuration "${input.configuration.displayName}" with its store, conversation and first message`,
+      title:
+        `Provisioning configuration "${input.configuration.displayName}" with its store` +
+        (input.conversation ? ', conversation and first message' : ''),
       steps: PROVISION_STEPS,
     },
     resolvePollingPolicy(input.polling),
@@ -44,9 +51,13 @@ export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<P
       configurationIdempotencyKey,
       context,
     );
+    if (!input.conversation) {
+      run.skip(...ONBOARDING_STEPS);
+      return { store, configuration, onboarding: undefined };
+    }
     const conversation = await provisionConversation(input.conversation, configuration, context);
     const message = await sendFirstMessage(input.message, conversation, context);
-    return { store, configuration, conversation, message };
+    return { store, configuration, onboarding: { conversation, message } };
   };
 
   const { value, steps } = await run.run(async () => {
@@ -58,20 +69,19 @@ export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<P
       throw error;
     }
   });
-  const { store, configuration, conversation, message } = value;
+  const { store, configuration, onboarding } = value;
   return {
     ids: {
       ...run.ids,
       memoryStoreId: store.id,
       configurationId: configuration.id,
-      conversationId: conversation.id,
+      ...(onboarding && { conversationId: onboarding.conversation.id }),
     },
     configurationIdResolvedBy: configuration.resolvedBy,
     origins: {
       memoryStore: store.origin,
       configuration: configuration.origin,
-      conversation: conversation.origin,
-      message,
+      ...(onboarding && { conversation: onboarding.conversation.origin, message: onboarding.message }),
     },
     // Every working step has run or was skipped by the time the run completes.
     steps: steps as Record<WorkingStep, StepReport>,

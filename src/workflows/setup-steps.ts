@@ -20,7 +20,7 @@ import { activities } from './activity-calls';
 import type { ConfigurationIdSource } from './definitions';
 import { FailureType } from './failure-types';
 import { mayHoldEarlierWork, type Obtained } from './obtained';
-import { DEFAULT_CONVERSATION_GROUPING, type ProvisionInput } from './provision-input';
+import { DEFAULT_CONVERSATION_GROUPING, type Onboarding, type ProvisionInput } from './provision-input';
 import type { ProvisioningContext } from './provisioning-context';
 import { ambiguousConfiguration, resolveConfigurationId } from './resolve-configuration-id';
 import { classifyOperation, classifyStore } from './verdicts';
@@ -214,7 +214,7 @@ async function createConfiguration(
 }
 
 export async function provisionConversation(
-  conversation: ProvisionInput['conversation'],
+  conversation: Onboarding['conversation'],
   configuration: Obtained,
   context: ProvisioningContext,
 ): Promise<Obtained> {
@@ -224,7 +224,7 @@ export async function provisionConversation(
 }
 
 async function obtainConversation(
-  conversation: ProvisionInput['conversation'],
+  conversation: Onboarding['conversation'],
   configuration: Obtained,
   { run, compensations }: ProvisioningContext,
 ): Promise<Obtained> {

@@ -142,7 +142,7 @@ test.each(ORDER)(
       provisionInput(),
       async (rig, made) => {
         for (const resource of ORDER.slice(0, ORDER.indexOf(gone) + 1))
-          await deleteDirectly(rig.api, resource, made.ids[ID_OF[resource]]);
+          await deleteDirectly(rig.api, resource, made.ids[ID_OF[resource]]!);
       },
     );
     const result = tornDown(outcome);
