@@ -113,7 +113,7 @@ export default tseslint.config(
   ),
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['scripts/**/*.js', 'jest.config.js', 'jest.cluster.config.js'],
+    files: ['scripts/**/*.js', 'jest.config.js', 'jest.cluster.config.js', 'jest.unit.config.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {
