@@ -18,8 +18,10 @@
  * result are returned). A failed one is started afresh, and removes what is left.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Priority } from '@temporalio/common';
 import {
   DEFAULT_TASK_QUEUE,
+  INTERACTIVE_PRIORITY,
   LifecycleOperation,
   progressQuery,
   ProvisioningStep,
@@ -41,6 +43,11 @@ export type StartedTeardown = StartedRun<typeof teardownOrchestrator>;
 export interface TeardownOptions {
   /** The task queue the workers poll. @default DEFAULT_TASK_QUEUE */
   taskQueue?: string;
+  /**
+   * Where the run's tasks stand while they wait behind the API budget: its activities inherit it.
+   * @default { priorityKey: INTERACTIVE_PRIORITY }, before a fleet's work (FLEET_PRIORITY)
+   */
+  priority?: Priority;
   /** Polling overrides for the delete operations (as a provisioning's `polling`). */
   polling?: PollingInput;
   /**
@@ -124,6 +131,7 @@ async function startTeardown(
   const { handle, runId } = await startOrAttach<typeof teardownOrchestrator>(client, 'teardownOrchestrator', {
     workflowId,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    priority: options.priority ?? { priorityKey: INTERACTIVE_PRIORITY },
     args: [validInput],
     staticSummary: summary,
     staticDetails: teardownDetails(validInput.resources),

@@ -14,11 +14,12 @@
  */
 import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
+import type { Priority, SearchAttributePair } from '@temporalio/common';
 import { canonicalJson } from '../common/canonical-json';
 import {
   applyPatchUpdate,
   DEFAULT_TASK_QUEUE,
+  INTERACTIVE_PRIORITY,
   LifecycleOperation,
   OrchestratorConfigurationId,
   updateStatusQuery,
@@ -37,6 +38,12 @@ import { configurationUpdatesWorkflowId } from '../workflows/workflow-ids';
 export interface UpdateConfigurationOptions {
   /** The task queue the workers poll. @default DEFAULT_TASK_QUEUE */
   taskQueue?: string;
+  /**
+   * Where the run's tasks stand while they wait behind the API budget, when this update starts
+   * the updates workflow: one already running keeps the priority it started with.
+   * @default { priorityKey: INTERACTIVE_PRIORITY }, before a fleet's work (FLEET_PRIORITY)
+   */
+  priority?: Priority;
   /**
    * How long the configuration's updates workflow, when this update starts it, waits for another
    * update before it ends. @default 5 minutes
@@ -82,6 +89,7 @@ export async function updateConfiguration(
     {
       workflowId,
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      priority: options.priority ?? { priorityKey: INTERACTIVE_PRIORITY },
       args: [{ configurationId, idleTimeoutMs }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: `Updates of configuration ${configurationId}, applied one at a time`,

@@ -19,11 +19,16 @@ import { NON_RETRYABLE_ACTIVITY_FAILURES } from './failure-types';
  * third of that, see src/activities/within-attempt), but its activity heartbeats every second
  * (src/activities/heartbeats), so a worker that dies mid-call is noticed after 5 s and the call
  * is retried on another worker, instead of stalling the run for the whole 30 s.
+ *
+ * Never dispatched eagerly: an activity handed straight back to the worker that scheduled it
+ * skips the task queue, and with it the API budget the server enforces there (the queue's rate
+ * limit, src/temporal/task-queue-budget.ts; temporalio/temporal#6800).
  */
 const apiCall: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   heartbeatTimeout: '5 seconds',
   scheduleToCloseTimeout: '90 minutes',
+  allowEagerDispatch: false,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
@@ -40,6 +45,7 @@ const apiCall: ActivityOptions = {
 const singleAttempt: ActivityOptions = {
   startToCloseTimeout: apiCall.startToCloseTimeout,
   heartbeatTimeout: apiCall.heartbeatTimeout,
+  allowEagerDispatch: apiCall.allowEagerDispatch,
   retry: { maximumAttempts: 1 },
 };
 
@@ -77,6 +83,9 @@ const SUMMARIES: Summaries = {
   listStoreConfigurations: (storeId) => `list the configurations store ${storeId} still holds`,
   findConversationByName: (configurationId) =>
     `look for this run's conversation under configuration ${configurationId}`,
+  listStoreIdsPage: (pageToken) => `list memory stores${pageToken ? ' (next page)' : ''}`,
+  getStoreDetails: (storeId) => `read memory store ${storeId} (name)`,
+  listConfigurationsPage: (pageToken) => `list configurations${pageToken ? ' (next page)' : ''}`,
 };
 
 /** Activities Temporal must never retry on its own. */

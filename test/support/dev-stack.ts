@@ -1,8 +1,9 @@
 /**
  * The stack of every test on a real dev server: the Temporal CLI binary the toolchain resolves
- * (with the provisioning's search attributes registered), the emulator over a real socket, the
- * worker `npm run worker` runs (`createWorker`) on a task queue of its own, and a client. Its
- * parts start together: when one fails, those already started are stopped (`startTogether`).
+ * (with the provisioning's search attributes registered and fairness on, as `npm start`'s), the
+ * emulator over a real socket, the worker `npm run worker` runs (`createWorker`) on a task queue
+ * of its own, and a client. Its parts start together: when one fails, those already started are
+ * stopped (`startTogether`).
  *
  *     const stack = useDevStack();             // started in beforeAll, stopped in afterAll
  *     const stack = await resources.start(startDevStack({ ... }), (started) => started.stop());
@@ -24,6 +25,7 @@ import {
 } from '../../src/emulator';
 import { clientInterceptors, workflowInterceptorModules } from '../../src/observability/interceptors';
 import type { Tracing } from '../../src/observability/tracing';
+import { FAIRNESS_SERVER_ARGS } from '../../src/temporal/task-queue-budget';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
 import { createWorker } from '../../src/worker';
 import { workflowBundleOptions } from '../../src/workflow-bundle-options';
@@ -92,7 +94,10 @@ export function startDevStack(options: DevStackOptions = {}): Promise<DevStack> 
             searchAttributes: SEARCH_ATTRIBUTE_KEYS,
             ...(dbFile ? { dbFilename: dbFile } : {}),
             ...(ui ? { ui: true, uiPort: ui.port } : {}),
-            extraArgs: ui?.codecEndpoint ? ['--ui-codec-endpoint', ui.codecEndpoint] : [],
+            extraArgs: [
+              ...FAIRNESS_SERVER_ARGS,
+              ...(ui?.codecEndpoint ? ['--ui-codec-endpoint', ui.codecEndpoint] : []),
+            ],
           },
           client: { dataConverter, interceptors: clientInterceptors(tracing) },
         }),
