@@ -16,6 +16,7 @@ const UNIT_TESTS = [
   'test/api/request-schemas.test.ts',
   'test/api/retry-after.test.ts',
   'test/api/schemas.test.ts',
+  'test/budget/api-rate.test.ts',
   'test/cli/docker-compose.test.ts',
   'test/cli/open-resources.test.ts',
   'test/cli/progress-view.test.ts',
