@@ -28,7 +28,7 @@
  * SDK 1.24 and targets system-wide memory and CPU use, which says little about a worker that
  * shares its machine; fixed counts behave the same on every host.
  */
-import { ConfigurationError } from './cli/configuration-error';
+import { ConfigurationError } from './common/configuration-error';
 
 export interface WorkerTuning {
   /** Activity tasks (API calls) run at once. @default 100 */

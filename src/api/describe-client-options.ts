@@ -2,7 +2,7 @@ import {
   DEFAULT_CONVERSATIONS_BASE_URL,
   DEFAULT_MEMORY_BASE_URL,
   type OrchestratorClientOptions,
-} from '../api';
+} from './client-options';
 
 /**
  * Where Orchestrator requests go and how they authenticate, for logs: the hosts and the kind of

@@ -5,7 +5,7 @@
  * provisioning's search attributes registered.
  *
  * It prefers the CLI's usual ports (7233, Web UI 8233) so `temporal` commands and
- * `npm run provision` reach it without configuration, and takes free ports when those are busy.
+ * `npm run orchestrator` reach it without configuration, and takes free ports when those are busy.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -1,6 +1,7 @@
 /**
- * The exit codes of `npm run provision` and `npm start` (the README's Command line section
- * lists them): a script can tell a mistake to fix from a server to start from a failed run.
+ * The exit codes of `npm run orchestrator` (`npm run provision`) and `npm start` (the README's
+ * Command line section lists them): a script can tell a mistake to fix from a server to start
+ * from a failed run.
  */
 export const EXIT = {
   ok: 0,

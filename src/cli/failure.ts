@@ -7,7 +7,7 @@ import { ServiceError, WorkflowFailedError, WorkflowUpdateFailedError } from '@t
 import { MissingEncryptionKeyError, PayloadDecryptionError } from '../codec/encryption-codec';
 import { TemporalUnreachableError } from '../temporal/bounded-connect';
 import { InvalidProvisionInputError } from '../workflows/provision-input';
-import { ConfigurationError } from './configuration-error';
+import { ConfigurationError } from '../common/configuration-error';
 import { EXIT, type ExitCode } from './exit-codes';
 
 /** A line is cut here: a server's reason can be long. */

@@ -8,8 +8,8 @@
  */
 import { clientOptionsFromEnv, OrchestratorClient, type OrchestratorClientOptions } from '../api';
 import { DEFAULT_EMULATOR_CREDENTIALS, startEmulator, type RunningEmulator } from '../emulator';
-import { ConfigurationError, namesOfSetVariables } from './configuration-error';
-import { describeClientOptions } from './describe-orchestrator';
+import { ConfigurationError, namesOfSetVariables } from '../common/configuration-error';
+import { describeClientOptions } from '../api/describe-client-options';
 
 export interface OrchestratorTarget {
   clientOptions: OrchestratorClientOptions;

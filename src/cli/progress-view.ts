@@ -1,5 +1,5 @@
 /**
- * The step-by-step progress display of `npm start` and `npm run provision` (every lifecycle
+ * The step-by-step progress display of `npm start` and `npm run orchestrator` (every lifecycle
  * workflow: the steps come from the run's own `plan`).
  *
  * On a terminal the block of step lines is redrawn in place; anywhere else (CI logs, a pipe)

@@ -11,6 +11,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import {
   connectToTemporal,
   describeTemporalTarget,
+  taskQueueFromEnv,
   temporalTargetFromEnv,
   type TemporalTarget,
 } from '../temporal/connection';
@@ -21,7 +22,7 @@ import { EncryptionCodec } from '../codec/encryption-codec';
 import type { KeyRing } from '../codec/key-ring';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
-import { ConfigurationError, namesOfSetVariables } from './configuration-error';
+import { ConfigurationError, namesOfSetVariables } from '../common/configuration-error';
 import { startEmbeddedTemporal } from './dev-server';
 import { webUiBaseUrl } from './web-ui';
 
@@ -59,13 +60,13 @@ export function temporalSettingsFromEnv(tag: string, env: NodeJS.ProcessEnv = pr
       target: clusterTarget(env),
       address: env.TEMPORAL_ADDRESS,
       uiBaseUrl: webUiBaseUrl(env),
-      taskQueue: env.TEMPORAL_TASK_QUEUE || `${DEFAULT_TASK_QUEUE}-start-${tag}`,
+      taskQueue: taskQueueFromEnv(env, `${DEFAULT_TASK_QUEUE}-start-${tag}`),
     };
   }
   return {
     kind: 'embedded',
     dbFile: join(stateDirFromEnv(env), 'temporal.db'),
-    taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+    taskQueue: taskQueueFromEnv(env),
   };
 }
 

@@ -9,30 +9,26 @@
  * Progress and links go to stderr; stdout carries the result JSON, last (the embedded dev
  * server prints its own start-up banner there before it).
  */
-import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime, type TelemetryOptions, type Worker } from '@temporalio/worker';
-import { startProvisioning } from './client';
-import { teardownProvisioning } from './lifecycle/teardown';
-import { ConfigurationError } from './cli/configuration-error';
-import { demoInput, demoTag, DEMO_FROM, DEMO_TO } from './cli/demo-input';
-import { EXIT } from './cli/exit-codes';
-import { describeFailureChain, explainFailure, reportFailure } from './cli/failure';
-import { followProvisioning, followRun } from './cli/follow';
-import { OpenResources } from './cli/open-resources';
-import {
-  configuredOrchestrator,
-  startEmulatorTarget,
-  type OrchestratorTarget,
-} from './cli/orchestrator-target';
-import { progressViewFor } from './cli/progress-view';
-import { openTemporalForStart, temporalSettingsFromEnv, type TemporalSettings } from './cli/start-temporal';
-import { webUiLink } from './cli/web-ui';
-import { configuredKeys, type ConfiguredKeys } from './codec/configured-keys';
-import { runtimeTelemetryFromEnv } from './observability/runtime';
-import { tracingFromEnv } from './observability/tracing';
-import { createWorker } from './worker';
-import { describeRemoval } from './workflows/remove-resources';
-import type { teardownOrchestrator } from './workflows/teardown';
+import { startProvisioning } from '../client';
+import { configuredKeys, type ConfiguredKeys } from '../codec/configured-keys';
+import { ConfigurationError } from '../common/configuration-error';
+import { teardownProvisioning } from '../lifecycle/teardown';
+import { runtimeTelemetryFromEnv } from '../observability/runtime';
+import { tracingFromEnv } from '../observability/tracing';
+import { createWorker } from '../worker';
+import { describeRemoval } from '../workflows/remove-resources';
+import type { teardownOrchestrator } from '../workflows/teardown';
+import { demoInput, demoTag, DEMO_FROM, DEMO_TO } from './demo-input';
+import { EXIT } from './exit-codes';
+import { describeFailureChain, explainFailure, reportFailure } from './failure';
+import { followProvisioning, followRun } from './follow';
+import { OpenResources } from './open-resources';
+import { configuredOrchestrator, startEmulatorTarget, type OrchestratorTarget } from './orchestrator-target';
+import { progressViewFor } from './progress-view';
+import { openTemporalForStart, temporalSettingsFromEnv, type TemporalSettings } from './start-temporal';
+import { parseCommandArgs, reportUsageError, UsageError } from './usage-error';
+import { webUiLink } from './web-ui';
 
 const USAGE = `Run one provisioning end to end: Temporal, the Orchestrator, a worker, live progress.
 
@@ -60,23 +56,26 @@ Exit codes: 0 provisioned, 1 failed (or Temporal refused it), 2 bad usage or con
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+function parseStartArgs(argv: string[]) {
+  const { values, positionals } = parseCommandArgs(argv, {
+    'keep-running': { type: 'boolean' },
+    teardown: { type: 'boolean' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    debug: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  return values;
+}
+
 async function main(argv: string[]): Promise<number> {
   let options;
   try {
-    options = parseArgs({
-      args: argv,
-      options: {
-        'keep-running': { type: 'boolean' },
-        teardown: { type: 'boolean' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        debug: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
+    options = parseStartArgs(argv);
   } catch (err) {
-    log(`error: ${err instanceof Error ? err.message : String(err)} (npm start -- --help lists the options)`);
-    return EXIT.usage;
+    if (!(err instanceof UsageError)) throw err;
+    return reportUsageError(err, 'npm start -- --help');
   }
   if (options.help) {
     console.log(USAGE);

@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigurationError } from '../cli/configuration-error';
+import { ConfigurationError } from '../common/configuration-error';
 
 export const KEY_BYTES = 32;
 

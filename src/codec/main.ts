@@ -8,7 +8,7 @@
  *                               (default http://localhost:8233,http://127.0.0.1:8233)
  *   ORCHESTRATOR_CODEC_HOST     default 127.0.0.1; ORCHESTRATOR_CODEC_PORT default 8888
  */
-import { ConfigurationError } from '../cli/configuration-error';
+import { ConfigurationError } from '../common/configuration-error';
 import { startCodecServer, MIN_TOKEN_LENGTH, type CodecServerOptions } from './codec-server';
 import { EncryptionCodec } from './encryption-codec';
 import { configuredKeys, localKeyFilePath } from './configured-keys';

@@ -1,7 +1,8 @@
 /**
  * A setting in the environment that cannot work, found before anything starts. The message
  * names the variables and what is wrong, never a value: a value may be a secret. `npm start`
- * exits 2 on it, as on bad usage.
+ * and the command line exit 2 on it, as on bad usage. Every layer may throw it (codec,
+ * observability, the worker), hence its home here.
  */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';

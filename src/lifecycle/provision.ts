@@ -5,7 +5,7 @@
  *     const progress = await getProgress(handle);   // step, IDs so far, polls and time per step
  *     const result = await awaitProvisioning(handle);
  *
- * The command line is `npm run orchestrator -- provision` (src/cli/provision-verb.ts).
+ * The command line is `npm run orchestrator -- provision` (src/cli/verbs/provision.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';

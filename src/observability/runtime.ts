@@ -5,7 +5,7 @@
  * `127.0.0.1:9464`, scraped at `/metrics`). `Runtime.install` takes these once per process.
  */
 import type { TelemetryOptions } from '@temporalio/worker';
-import { ConfigurationError } from '../cli/configuration-error';
+import { ConfigurationError } from '../common/configuration-error';
 
 /** `host:port`, e.g. `127.0.0.1:9464` or `0.0.0.0:9464`. */
 const BIND_ADDRESS = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;

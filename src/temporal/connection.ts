@@ -1,9 +1,10 @@
 /**
- * One way to reach Temporal from the environment, shared by the worker, the provisioning CLI
- * and `npm start`: `@temporalio/envconfig` reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
- * TEMPORAL_API_KEY, TEMPORAL_TLS_* and TOML profiles (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), so
- * the local dev server, a self-hosted cluster and Temporal Cloud (API key or mTLS) differ in
- * configuration only.
+ * One way to reach Temporal from the environment, shared by the worker, the command line
+ * (`npm run orchestrator`) and `npm start`: `@temporalio/envconfig` reads TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* and TOML profiles (TEMPORAL_CONFIG_FILE,
+ * TEMPORAL_PROFILE), so the local dev server, a self-hosted cluster and Temporal Cloud (API key
+ * or mTLS) differ in configuration only. The task queue is read here too (`taskQueueFromEnv`),
+ * once for all of them.
  */
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -11,6 +12,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { clientInterceptors } from '../observability/interceptors';
 import { tracingFromEnv } from '../observability/tracing';
 import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
+import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
 import { connectWithin, DEFAULT_ADDRESS } from './bounded-connect';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -24,6 +26,17 @@ export interface TemporalTarget {
 export function temporalTargetFromEnv(): TemporalTarget {
   const { connectionOptions, namespace } = loadClientConnectConfig();
   return { connectionOptions, namespace: namespace ?? DEFAULT_NAMESPACE };
+}
+
+/**
+ * The task queue workers poll and clients start runs on: `TEMPORAL_TASK_QUEUE`, else `fallback`
+ * (an empty value counts as unset, as a blank line in an env file does).
+ */
+export function taskQueueFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  fallback = DEFAULT_TASK_QUEUE,
+): string {
+  return env.TEMPORAL_TASK_QUEUE || fallback;
 }
 
 /**

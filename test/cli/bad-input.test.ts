@@ -187,7 +187,7 @@ describe('when Temporal cannot be reached', () => {
   });
 
   test('npm start with TEMPORAL_ADDRESS pointing nowhere: exit 3, the same one line', async () => {
-    const run = runScript('src/start.ts', [], cleanEnv({ TEMPORAL_ADDRESS: '127.0.0.1:9' }));
+    const run = runScript('src/cli/start.ts', [], cleanEnv({ TEMPORAL_ADDRESS: '127.0.0.1:9' }));
     expect(await run.exited).toBe(3);
     const errors = linesOf(run.stderr()).filter((line) => line.startsWith('error') || /^\s+at /.test(line));
     expect(errors).toEqual([

@@ -63,7 +63,7 @@ test('teardown --store-id deletes a store named explicitly', async () => {
     [
       'teardown',
       '--conversation-id',
-      conversationId,
+      conversationId!,
       '--configuration-id',
       configurationId,
       '--store-id',

@@ -51,7 +51,7 @@ test.each([
   },
 ])('$problem: exit 2 naming the variables, never the value, before anything starts', async (setting) => {
   const stateDir = freshStateDir();
-  const run = runScript('src/start.ts', [], cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir, ...setting.env }));
+  const run = runScript('src/cli/start.ts', [], cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir, ...setting.env }));
 
   expect(await run.exited).toBe(2);
   expect(run.stderr()).toMatch(/^error: Cannot use the (Orchestrator|Temporal) settings in /);
@@ -69,7 +69,7 @@ test('the embedded dev server refuses to start the provisioning: that error, exi
   // name is longer than its limit (1000 characters).
   const taskQueue = 'q'.repeat(1001);
   const run = runScript(
-    'src/start.ts',
+    'src/cli/start.ts',
     [],
     cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir, TEMPORAL_TASK_QUEUE: taskQueue }),
   );
@@ -109,7 +109,7 @@ describe('on a cluster given by TEMPORAL_ADDRESS', () => {
   afterAll(() => cluster?.teardown());
 
   test('the cluster refuses to start the provisioning: that error, not the connection refusing to close', async () => {
-    const run = runScript('src/start.ts', [], cleanEnv({ TEMPORAL_ADDRESS: cluster.address }));
+    const run = runScript('src/cli/start.ts', [], cleanEnv({ TEMPORAL_ADDRESS: cluster.address }));
 
     expect(await run.exited).toBe(1);
     const stderr = run.stderr();

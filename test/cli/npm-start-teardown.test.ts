@@ -13,7 +13,7 @@ afterEach(stopRunningScripts);
 
 test('--teardown removes the store, configuration and conversation the demo made (the message stays sent)', async () => {
   const run = runScript(
-    'src/start.ts',
+    'src/cli/start.ts',
     ['--teardown', '--keep-running'],
     cleanEnv({ ORCHESTRATOR_STATE_DIR: mkdtempSync(join(tmpdir(), 'npm-start-teardown-')) }),
   );

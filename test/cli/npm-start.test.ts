@@ -21,7 +21,7 @@ function freshStateDir(): string {
 
 test('runs one provisioning end to end, prints the result as JSON and the Web UI link, exits 0', async () => {
   const stateDir = freshStateDir();
-  const run = runScript('src/start.ts', [], cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir }));
+  const run = runScript('src/cli/start.ts', [], cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir }));
 
   expect(await run.exited).toBe(0);
   const result = lastJsonObject(run.stdout()) as ProvisionResult;
@@ -40,7 +40,7 @@ test('runs one provisioning end to end, prints the result as JSON and the Web UI
 
 test('--keep-running keeps the Web UI and the emulator up until Ctrl-C, then stops cleanly', async () => {
   const run = runScript(
-    'src/start.ts',
+    'src/cli/start.ts',
     ['--keep-running'],
     cleanEnv({ ORCHESTRATOR_STATE_DIR: freshStateDir() }),
   );

@@ -1,13 +1,9 @@
-/** `npm run provision` arguments: flags become the input, usage mistakes are named. */
+/** The `provision` verb's arguments: flags become the input, usage mistakes are named. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DEFAULT_CONFIG_DESCRIPTION,
-  flagFor,
-  parseProvisionArgs,
-  UsageError,
-} from '../../src/cli/provision-args';
+import { UsageError } from '../../src/cli/usage-error';
+import { DEFAULT_CONFIG_DESCRIPTION, flagFor, parseProvisionArgs } from '../../src/cli/verbs/provision-args';
 import { InvalidProvisionInputError, parseProvisionInput } from '../../src/workflows/provision-input';
 
 const FLAGS = [
@@ -22,8 +18,7 @@ const FLAGS = [
 
 test('flags build a valid input: a CUSTOMER participant and a recipient per --to, on SMS by default', () => {
   const command = parseProvisionArgs(FLAGS);
-  expect(command).toMatchObject({ kind: 'start', fromFlags: true, wait: true });
-  if (command.kind !== 'start') throw new Error('not a start command');
+  expect(command).toMatchObject({ fromFlags: true, wait: true });
 
   const input = parseProvisionInput(command.input);
   expect(input.memoryStore).toEqual({ displayName: 'acme-store' });
@@ -58,8 +53,7 @@ test('existing resources, a provisioning ID, a channel, --no-wait and a task que
     '--from', 'a', '--to', 'b', '--text', 't',
     '--no-wait', '--task-queue', 'q',
   ]); // prettier-ignore
-  expect(command).toMatchObject({ kind: 'start', wait: false, taskQueue: 'q' });
-  if (command.kind !== 'start') throw new Error('not a start command');
+  expect(command).toMatchObject({ wait: false, taskQueue: 'q' });
   expect(command.input).toMatchObject({
     provisioningId: 'tenant-7',
     memoryStore: { existingStoreId: 'mem_store_01aaaaaaaaaaaaaaaaaaaaaaaa' },
@@ -73,7 +67,6 @@ test('--file reads the whole input as JSON', () => {
   const file = join(dir, 'input.json');
   writeFileSync(file, JSON.stringify({ provisioningId: 'from-file' }));
   expect(parseProvisionArgs(['--file', file])).toEqual({
-    kind: 'start',
     input: { provisioningId: 'from-file' },
     fromFlags: false,
     wait: true,
@@ -87,15 +80,8 @@ test('--file reads the whole input as JSON', () => {
   );
 });
 
-test('status, help, and usage mistakes', () => {
-  expect(parseProvisionArgs(['status', 'provision-x'])).toEqual({
-    kind: 'status',
-    workflowId: 'provision-x',
-  });
-  expect(parseProvisionArgs(['--help'])).toEqual({ kind: 'help' });
-
+test('usage mistakes are usage errors naming the mistake', () => {
   const mistakes: [string[], RegExp][] = [
-    [['status'], /exactly one workflow ID/],
     [['--bogus'], /Unknown option '--bogus'/],
     [[], /no input/],
     [['--file', 'x.json', '--text', 'hi'], /either --file or input flags.*--text/],
@@ -117,11 +103,7 @@ test('validation errors map back to the flag that set the field', () => {
 describe('a new and an existing resource given together are refused by the input parse, naming both flags', () => {
   const STORE_ID = 'mem_store_01aaaaaaaaaaaaaaaaaaaaaaaa';
   const CONVERSATION_ID = 'conv_conversation_01aaaaaaaaaaaaaaaaaaaaaaaa';
-  const inputOf = (argv: string[]) => {
-    const command = parseProvisionArgs(argv);
-    if (command.kind !== 'start') throw new Error('not a start command');
-    return command.input;
-  };
+  const inputOf = (argv: string[]) => parseProvisionArgs(argv).input;
   const issuesOf = (argv: string[]) => {
     try {
       parseProvisionInput(inputOf(argv));

@@ -2,8 +2,8 @@
  * What the entry points tell a person about where they connect (never a secret), where the
  * Web UI links point, and which Orchestrator `npm start` picks from the environment.
  */
-import { describeClientOptions } from '../../src/cli/describe-orchestrator';
-import { ConfigurationError } from '../../src/cli/configuration-error';
+import { describeClientOptions } from '../../src/api/describe-client-options';
+import { ConfigurationError } from '../../src/common/configuration-error';
 import { configuredOrchestrator, startEmulatorTarget } from '../../src/cli/orchestrator-target';
 import { webUiBaseUrl, webUiLink } from '../../src/cli/web-ui';
 import { describeTemporalTarget } from '../../src/temporal/connection';

@@ -59,7 +59,7 @@ test('npm start serves /metrics and sends one trace per provisioning, flushed as
   try {
     const metricsAddress = `127.0.0.1:${await freePort()}`;
     const run = runScript(
-      'src/start.ts',
+      'src/cli/start.ts',
       ['--keep-running'],
       cleanEnv({
         ORCHESTRATOR_STATE_DIR: mkdtempSync(join(tmpdir(), 'npm-start-telemetry-')),
@@ -125,7 +125,7 @@ test('npm start serves /metrics and sends one trace per provisioning, flushed as
 
 test('a bad TEMPORAL_METRICS_PROMETHEUS_ADDRESS: exit 2, one line naming the variable and the rule', async () => {
   const run = runScript(
-    'src/start.ts',
+    'src/cli/start.ts',
     [],
     cleanEnv({
       ORCHESTRATOR_STATE_DIR: mkdtempSync(join(tmpdir(), 'npm-start-telemetry-')),

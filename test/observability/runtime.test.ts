@@ -1,5 +1,5 @@
 /** `TEMPORAL_METRICS_PROMETHEUS_ADDRESS` → the runtime's Prometheus exporter, or a clear refusal. */
-import { ConfigurationError } from '../../src/cli/configuration-error';
+import { ConfigurationError } from '../../src/common/configuration-error';
 import { runtimeTelemetryFromEnv } from '../../src/observability/runtime';
 
 test('unset: no metrics exporter', () => {

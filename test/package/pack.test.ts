@@ -2,7 +2,8 @@
  * The package as a team gets it: `npm pack` (its prepack builds dist/), the tarball installed
  * into a fresh project from the local npm cache, its declarations type-checked there, and a
  * provisioning run from there (test/package/consumer/provision.cjs) against a real dev server
- * and the package's emulator, using only the package's public entries.
+ * and the package's emulator, using only the package's public entries; then its `orchestrator`
+ * command shows that run.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,6 +104,23 @@ test('the public entries type-check in the consumer; files behind them are not i
   expect(refusal).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
 });
 
+/** The installed package's `orchestrator` command, as `npx orchestrator ...` runs it there. */
+function orchestrator(args: string[], env: NodeJS.ProcessEnv = {}) {
+  // --no: never fetch a package of that name from the registry; the installed one must answer.
+  return run('npx', ['--no', 'orchestrator', ...args], {
+    ...options(consumer),
+    env: { ...options(consumer).env, ...env },
+  });
+}
+
+test('npx orchestrator --help lists the verbs, from the compiled command line', async () => {
+  const { stdout } = await orchestrator(['--help']);
+  expect(stdout).toContain('Usage: orchestrator VERB [arguments]');
+  for (const verb of ['provision', 'status', 'update', 'teardown', 'cancel', 'resolve']) {
+    expect(stdout).toMatch(new RegExp(`\\n  ${verb} +\\w`));
+  }
+});
+
 test('a provisioning runs from the installed package, its worker on the prebuilt bundle', async () => {
   const testEnv = await TestWorkflowEnvironment.createLocal({
     server: { executable: resolveTemporalBinary('cli').executable, searchAttributes: SEARCH_ATTRIBUTE_KEYS },
@@ -124,6 +142,11 @@ test('a provisioning runs from the installed package, its worker on the prebuilt
     expect(outcome.emulator).toMatchObject({ stores: 1, messagesSent: 1 });
     // The SDK logs this when it bundles workflow code; the package's worker loads dist/ instead.
     expect(stdout + stderr).not.toContain('Workflow bundle created');
+
+    const status = await orchestrator(['status', outcome.workflowId], { TEMPORAL_ADDRESS: testEnv.address });
+    expect(status.stdout).toContain(`${outcome.workflowId} (run `);
+    expect(status.stdout).toContain(': COMPLETED');
+    expect(status.stdout).toContain(outcome.result.ids.communicationId);
   } finally {
     await testEnv.teardown();
   }

@@ -4,7 +4,7 @@
  * refusing to bundle at start.
  */
 import { join } from 'node:path';
-import { ConfigurationError } from '../../src/cli/configuration-error';
+import { ConfigurationError } from '../../src/common/configuration-error';
 import { FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
 import { prebuiltWorkflowBundlePath, runWorker } from '../../src/worker';
 

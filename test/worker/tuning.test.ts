@@ -2,7 +2,7 @@
  * Worker tuning from TEMPORAL_MAX_*: defaults, accepted values, and every refusal naming the
  * variable and its rule before the worker connects.
  */
-import { ConfigurationError } from '../../src/cli/configuration-error';
+import { ConfigurationError } from '../../src/common/configuration-error';
 import { DEFAULT_WORKER_TUNING, describeWorkerTuning, workerTuningFromEnv } from '../../src/worker-tuning';
 
 test('no variable set: the documented defaults', () => {

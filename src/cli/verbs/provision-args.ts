@@ -1,23 +1,18 @@
 /**
- * Command-line arguments of `npm run provision`, turned into a command. The input built from
- * flags is not validated here: `parseProvisionInput` does that, and `flagFor` maps its field
- * paths back to the flags, so an error names what the person typed.
+ * The arguments of the `provision` verb, turned into a command. The input built from flags is
+ * not validated here: `parseProvisionInput` does that, and `flagFor` maps its field paths back to
+ * the flags, so an error names what the person typed.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, readJsonFile, UsageError } from '../usage-error';
+import { TASK_QUEUE_HELP, TEMPORAL_SETTINGS_HELP } from './verb';
 
-export const PROVISION_USAGE = `Start a provisioning, or show one's progress.
+export const PROVISION_USAGE = `Start a provisioning from a JSON file or flags, and follow it to its end.
 
 Usage:
-  npm run provision -- --file input.json [options]
-  npm run provision -- --store-name NAME --config-name NAME --conversation-name NAME \\
-                       --from ADDRESS --to ADDRESS [--to ADDRESS ...] --text TEXT [options]
-  npm run provision -- status WORKFLOW_ID
-  npm run provision -- update CONFIGURATION_ID --set FIELD=VALUE ... [--file patch.json]
-                       (update --help for its options)
-  npm run provision -- teardown WORKFLOW_ID | --store-id ID --configuration-id ID --conversation-id ID
-  npm run provision -- cancel WORKFLOW_ID
-                       (teardown --help, cancel --help)
+  npm run orchestrator -- provision --file input.json [options]
+  npm run orchestrator -- provision --store-name NAME --config-name NAME --conversation-name NAME \\
+                                    --from ADDRESS --to ADDRESS [--to ADDRESS ...] --text TEXT [options]
+  npm run provision -- ...   the same: provision is its verb unless the first argument names another
 
 Input (either --file or these flags):
   --file PATH                a JSON file with the whole input (see README)
@@ -35,25 +30,22 @@ Input (either --file or these flags):
 
 Options:
   --no-wait                  print the workflow ID once started, do not follow it
-  --task-queue NAME          default: $TEMPORAL_TASK_QUEUE, else orchestrator-provisioning
+  --task-queue NAME          ${TASK_QUEUE_HELP}
   --debug                    on failure, also print every cause and the stack trace
   -h, --help                 this text
 
-Temporal is reached through TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
-TEMPORAL_TLS_* or a TOML profile (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE); default localhost:7233.
+A run's status, update, teardown, cancel and resolve are verbs too: npm run orchestrator -- --help.
+${TEMPORAL_SETTINGS_HELP}
 Exit codes: 0 done, 1 the provisioning failed or Temporal refused it, 2 bad input or usage,
 3 Temporal unreachable.`;
 
 export const DEFAULT_CONFIG_DESCRIPTION = 'Provisioned by orchestrator-temporal';
 
-export type ProvisionCommand =
-  | { kind: 'help' }
-  | { kind: 'status'; workflowId: string }
-  | { kind: 'start'; input: unknown; fromFlags: boolean; wait: boolean; taskQueue?: string };
-
-/** Bad usage: unknown flags, a missing file, flags mixed with --file. Exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
+export interface ProvisionCommand {
+  input: unknown;
+  fromFlags: boolean;
+  wait: boolean;
+  taskQueue?: string;
 }
 
 const INPUT_FLAGS = {
@@ -75,24 +67,12 @@ const OPTIONS = {
   file: { type: 'string' },
   'no-wait': { type: 'boolean' },
   'task-queue': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Flags = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 
 export function parseProvisionArgs(argv: string[]): ProvisionCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help' };
-  if (positionals[0] === 'status') {
-    if (positionals.length !== 2) throw new UsageError('status takes exactly one workflow ID');
-    return { kind: 'status', workflowId: positionals[1] as string };
-  }
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
 
   const usedInputFlags = Object.keys(INPUT_FLAGS).filter((flag) => flag in values);
@@ -105,28 +85,11 @@ export function parseProvisionArgs(argv: string[]): ProvisionCommand {
     throw new UsageError('no input: give --file PATH or the input flags (see --help)');
   }
   return {
-    kind: 'start',
-    input: values.file !== undefined ? readInputFile(values.file) : inputFromFlags(values),
+    input: values.file !== undefined ? readJsonFile(values.file) : inputFromFlags(values),
     fromFlags: values.file === undefined,
     wait: !values['no-wait'],
     taskQueue: values['task-queue'],
   };
-}
-
-function readInputFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read --file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(
-      `--file ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
 }
 
 /**

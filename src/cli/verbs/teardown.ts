@@ -1,10 +1,9 @@
 /**
- * `npm run provision -- teardown WORKFLOW_ID` (what that provisioning made) or `teardown
+ * `npm run orchestrator -- teardown WORKFLOW_ID` (what that provisioning made) or `teardown
  * --store-id/--configuration-id/--conversation-id` (explicit IDs): starts the teardown, or
  * attaches to the same one, and follows it to its end with live progress. The report, resource
  * by resource, is JSON on stdout.
  */
-import { parseArgs } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -13,23 +12,24 @@ import {
   TeardownRefusedError,
   type StartedTeardown,
   type TeardownOptions,
-} from '../lifecycle/teardown';
-import type { TemporalConnection } from '../temporal/connection';
-import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
-import type { teardownOrchestrator } from '../workflows/teardown';
-import { InvalidTeardownInputError } from '../workflows/teardown-input';
-import { EXIT } from './exit-codes';
-import { describeFailureChain } from './failure';
-import { followRun } from './follow';
-import { withTemporal } from './provision-command';
-import { progressViewFor } from './progress-view';
-import { webUiBaseUrl, webUiLink } from './web-ui';
+} from '../../lifecycle/teardown';
+import { taskQueueFromEnv, type TemporalConnection } from '../../temporal/connection';
+import type { teardownOrchestrator } from '../../workflows/teardown';
+import { InvalidTeardownInputError } from '../../workflows/teardown-input';
+import { EXIT } from '../exit-codes';
+import { describeFailureChain } from '../failure';
+import { followRun } from '../follow';
+import { progressViewFor } from '../progress-view';
+import { withTemporal } from '../temporal-session';
+import { invalidInput, parseCommandArgs, UsageError } from '../usage-error';
+import { webUiBaseUrl, webUiLink } from '../web-ui';
+import { TASK_QUEUE_HELP, type Verb } from './verb';
 
-export const TEARDOWN_USAGE = `Remove what a provisioning made: its conversation, configuration and store, in that order.
+const TEARDOWN_USAGE = `Remove what a provisioning made: its conversation, configuration and store, in that order.
 
 Usage:
-  npm run provision -- teardown WORKFLOW_ID [options]
-  npm run provision -- teardown [--conversation-id ID] [--configuration-id ID] [--store-id ID] [options]
+  npm run orchestrator -- teardown WORKFLOW_ID [options]
+  npm run orchestrator -- teardown [--conversation-id ID] [--configuration-id ID] [--store-id ID] [options]
 
   WORKFLOW_ID              a provisioning's workflow ID: what it created or adopted is deleted,
                            what it was given (an existing store or conversation) is kept
@@ -39,7 +39,7 @@ Usage:
   --request-id ID          names the request: the same one again returns the first teardown,
                            a new one runs anew (e.g. once a kept store's other configurations are gone)
   --no-wait                print the workflow ID once started, do not follow it
-  --task-queue NAME        default: $TEMPORAL_TASK_QUEUE, else orchestrator-provisioning
+  --task-queue NAME        ${TASK_QUEUE_HELP}
 
 The same teardown started twice attaches to the first; once completed it is not run again.
 A message already delivered cannot be unsent: deleting a conversation removes its record only.
@@ -53,16 +53,11 @@ const OPTIONS = {
   'request-id': { type: 'string' },
   'no-wait': { type: 'boolean' },
   'task-queue': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Target =
   | { kind: 'provisioning'; workflowId: string }
   | { kind: 'ids'; storeId?: string; configurationId?: string; conversationId?: string };
-
-class TeardownUsageError extends Error {
-  override readonly name = 'TeardownUsageError';
-}
 
 interface TeardownCommand {
   target: Target;
@@ -71,27 +66,20 @@ interface TeardownCommand {
   requestId?: string;
 }
 
-function parseTeardownArgs(args: string[]): TeardownCommand | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true });
-  } catch (err) {
-    throw new TeardownUsageError(err instanceof Error ? err.message : String(err));
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
+function parseTeardownArgs(args: string[]): TeardownCommand {
+  const { values, positionals } = parseCommandArgs(args, OPTIONS);
   const ids = {
     storeId: values['store-id'],
     configurationId: values['configuration-id'],
     conversationId: values['conversation-id'],
   };
   const namesIds = Object.values(ids).some((id) => id !== undefined);
-  if (positionals.length > 1) throw new TeardownUsageError('teardown takes at most one workflow ID');
+  if (positionals.length > 1) throw new UsageError('teardown takes at most one workflow ID');
   if (positionals.length === 1 && namesIds) {
-    throw new TeardownUsageError('give a workflow ID or resource IDs (--store-id ...), not both');
+    throw new UsageError('give a workflow ID or resource IDs (--store-id ...), not both');
   }
   if (positionals.length === 0 && !namesIds) {
-    throw new TeardownUsageError(
+    throw new UsageError(
       'nothing to tear down: give a workflow ID or --store-id/--configuration-id/--conversation-id',
     );
   }
@@ -107,56 +95,45 @@ function parseTeardownArgs(args: string[]): TeardownCommand | 'help' {
   };
 }
 
-/** Runs `teardown`; resolves with the exit code. */
-export async function runTeardownCommand(args: string[]): Promise<number> {
-  let command;
-  try {
-    command = parseTeardownArgs(args);
-  } catch (err) {
-    if (!(err instanceof TeardownUsageError)) throw err;
-    console.error(`error: ${err.message}\n\n${TEARDOWN_USAGE}`);
-    return EXIT.usage;
-  }
-  if (command === 'help') {
-    console.log(TEARDOWN_USAGE);
-    return EXIT.ok;
-  }
-  const { target, wait } = command;
-  const options: TeardownOptions = {
-    taskQueue: command.taskQueue ?? (process.env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE),
-    requestId: command.requestId,
-  };
-  return withTemporal(async (temporal) => {
-    let handle: StartedTeardown;
-    try {
-      handle =
-        target.kind === 'provisioning'
-          ? await teardownProvisioning(temporal.client, target.workflowId, options)
-          : await teardownResources(temporal.client, target, options);
-    } catch (err) {
-      if (err instanceof InvalidTeardownInputError || err instanceof TeardownRefusedError) {
-        console.error(`error: ${err.message}; nothing was started`);
-        return EXIT.usage;
+export const teardown: Verb = {
+  summary: 'remove what a provisioning made, or resources named by ID, children first',
+  usage: TEARDOWN_USAGE,
+  async run(args) {
+    const { target, wait, ...command } = parseTeardownArgs(args);
+    const options: TeardownOptions = {
+      taskQueue: command.taskQueue ?? taskQueueFromEnv(),
+      requestId: command.requestId,
+    };
+    return withTemporal(async (temporal) => {
+      let handle: StartedTeardown;
+      try {
+        handle =
+          target.kind === 'provisioning'
+            ? await teardownProvisioning(temporal.client, target.workflowId, options)
+            : await teardownResources(temporal.client, target, options);
+      } catch (err) {
+        if (err instanceof InvalidTeardownInputError) throw invalidInput('teardown input', err);
+        if (err instanceof TeardownRefusedError) throw new UsageError(`${err.message}; nothing was started`);
+        throw err;
       }
-      throw err;
-    }
-    announce(temporal, handle);
-    if (!wait) {
-      console.log(JSON.stringify({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId }));
-      return EXIT.ok;
-    }
-    try {
-      const result = await followRun<typeof teardownOrchestrator>(handle, progressViewFor(process.stderr));
-      console.log(JSON.stringify(result, null, 2));
-      return EXIT.ok;
-    } catch (err) {
-      console.error(`Teardown failed:\n${describeFailureChain(err)}`);
-      const report = reportOf(err);
-      if (report) console.log(JSON.stringify(report, null, 2));
-      return EXIT.failed;
-    }
-  });
-}
+      announce(temporal, handle);
+      if (!wait) {
+        console.log(JSON.stringify({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId }));
+        return EXIT.ok;
+      }
+      try {
+        const result = await followRun<typeof teardownOrchestrator>(handle, progressViewFor(process.stderr));
+        console.log(JSON.stringify(result, null, 2));
+        return EXIT.ok;
+      } catch (err) {
+        console.error(`Teardown failed:\n${describeFailureChain(err)}`);
+        const report = reportOf(err);
+        if (report) console.log(JSON.stringify(report, null, 2));
+        return EXIT.failed;
+      }
+    });
+  },
+};
 
 function announce({ namespace }: TemporalConnection, handle: StartedTeardown): void {
   console.error(`Teardown ${handle.workflowId} (run ${handle.firstExecutionRunId})`);
