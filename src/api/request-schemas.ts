@@ -12,6 +12,10 @@
  * Messages state the rule (`must be at most 32 characters`); a consumer's error map words what a
  * schema leaves generic (a missing field, a wrong type), and a consumer names the path.
  *
+ * Two checkers build from the same rules (`RequestSchemaOptions.checkedBy`): the client, before
+ * it sends, and the API receiving a body, as the emulator plays it. Where they differ, the
+ * builder says so next to the rule.
+ *
  * Over 300 lines on purpose: every request body, and the blocks they share, in one place.
  */
 import { z } from 'zod';
@@ -40,6 +44,39 @@ import {
   isUnsafeRecordKey,
   textProblem,
 } from './field-rules';
+
+// ---------- Who checks ----------
+
+export interface RequestSchemaOptions {
+  /**
+   * `client`: the toolkit, before it sends. Every object is closed, so a misspelt field fails at
+   * once, and an ID the toolkit passes on must be text a person can see.
+   * `api`: the API receiving a body, as the emulator answers it. Objects are open, as the specs
+   * leave them (a field the API does not define is dropped), except a message's `content`; an ID
+   * the API only looks up (a participant, a profile, a content template, a conversation's
+   * intelligence configurations) need only be a string, as a bad one is not found; and a send
+   * endpoint naming a participant may leave out its channel, which the API takes from the
+   * participant (the emulator's routes resolve it, and refuse VOICE there too).
+   * @default 'client'
+   */
+  checkedBy?: 'client' | 'api';
+}
+
+function byApi(options: RequestSchemaOptions): boolean {
+  return options.checkedBy === 'api';
+}
+
+/**
+ * An object of `shape`: closed for the client; open for the API, which drops what it does not
+ * define. (zod types both alike: an unknown key never reaches the output.)
+ */
+function fields<T extends z.core.$ZodLooseShape>(
+  shape: T,
+  options: RequestSchemaOptions,
+  params?: z.core.$ZodObjectParams,
+): z.ZodObject<T, z.core.$strict> {
+  return byApi(options) ? z.object(shape, params) : z.strictObject(shape, params);
+}
 
 // ---------- Building blocks ----------
 
@@ -115,52 +152,67 @@ export function memoryStoreIdSchema() {
 }
 
 /** `POST /v1/ControlPlane/Stores` */
-export function storeCreateSchema() {
-  return z.strictObject({
-    displayName: z
-      .string()
-      .check(matching(STORE_DISPLAY_NAME_PATTERN, 'must match ^[a-zA-Z0-9-]+$ (letters, digits, dashes)'))
-      .max(
-        STORE_DISPLAY_NAME_MAX_LENGTH,
-        `must be at most ${STORE_DISPLAY_NAME_MAX_LENGTH} characters (the workflow ID holds it)`,
-      ),
-    description: visibleText()
-      .max(STORE_DESCRIPTION_MAX_LENGTH, `must be at most ${STORE_DESCRIPTION_MAX_LENGTH} characters`)
-      .optional(),
-  });
+export function storeCreateSchema(options: RequestSchemaOptions = {}) {
+  return fields(
+    {
+      displayName: z
+        .string()
+        .check(matching(STORE_DISPLAY_NAME_PATTERN, 'must match ^[a-zA-Z0-9-]+$ (letters, digits, dashes)'))
+        .max(
+          STORE_DISPLAY_NAME_MAX_LENGTH,
+          `must be at most ${STORE_DISPLAY_NAME_MAX_LENGTH} characters (the workflow ID holds it)`,
+        ),
+      description: visibleText()
+        .max(STORE_DESCRIPTION_MAX_LENGTH, `must be at most ${STORE_DESCRIPTION_MAX_LENGTH} characters`)
+        .optional(),
+    },
+    options,
+  );
 }
 
 // ---------- Configurations ----------
 
 /** Capture rules are checked per channel: their addresses are the channel's, or `*`. */
-function channelSettingSchema(channel: string) {
+function channelSettingSchema(channel: string, options: RequestSchemaOptions) {
   const captureAddress = z.string().check((payload) => {
     const problem = captureAddressProblem(channel, payload.value);
     if (problem) payload.issues.push({ code: 'custom', input: payload.value, message: problem });
   });
   const minutes = z.number().int('must be whole minutes').positive('must be at least 1');
-  return z.strictObject({
-    statusTimeouts: z.strictObject({ inactive: minutes.optional(), closed: minutes.optional() }).optional(),
-    captureRules: z
-      .array(
-        z.strictObject({
-          from: captureAddress,
-          to: captureAddress,
-          metadata: safeRecord(z.record(anyText(), anyText())).optional(),
-        }),
-      )
-      .optional(),
-  });
+  return fields(
+    {
+      statusTimeouts: fields(
+        { inactive: minutes.optional(), closed: minutes.optional() },
+        options,
+      ).optional(),
+      captureRules: z
+        .array(
+          fields(
+            {
+              from: captureAddress,
+              to: captureAddress,
+              metadata: safeRecord(z.record(anyText(), anyText())).optional(),
+            },
+            options,
+          ),
+        )
+        .optional(),
+    },
+    options,
+  );
 }
 
-/** Settings keyed by channel. */
-export function channelSettingsSchema() {
-  // Worded to read both where a key is named (`channelSettings.FAX: is not a channel ...`) and
-  // where the object is (`configuration.channelSettings: is not a channel ...`).
-  const rule = `is not a channel (keys must be channels: ${CHANNELS.join(', ')})`;
+/** Settings keyed by channel: a key that is not a channel is refused by both checkers. */
+export function channelSettingsSchema(options: RequestSchemaOptions = {}) {
+  // The client's words read both where a key is named (`channelSettings.FAX: is not a channel ...`)
+  // and where the object is (`configuration.channelSettings: is not a channel ...`); the API's
+  // are the emulator's, which names the key.
+  const rule = byApi(options)
+    ? `is not a channel (allowed: ${CHANNELS.join(', ')})`
+    : `is not a channel (keys must be channels: ${CHANNELS.join(', ')})`;
   return safeRecord(
     z.strictObject(
-      Object.fromEntries(CHANNELS.map((name) => [name, channelSettingSchema(name).optional()])) as {
+      Object.fromEntries(CHANNELS.map((name) => [name, channelSettingSchema(name, options).optional()])) as {
         [K in (typeof CHANNELS)[number]]: z.ZodOptional<ReturnType<typeof channelSettingSchema>>;
       },
       { error: (issue) => (issue.code === 'unrecognized_keys' ? rule : undefined) },
@@ -169,15 +221,15 @@ export function channelSettingsSchema() {
 }
 
 /** Status callbacks with `method` as given: the API accepts five methods, a read shows only two. */
-export function statusCallbacksSchema<M extends z.ZodType>(method: M) {
+export function statusCallbacksSchema<M extends z.ZodType>(method: M, options: RequestSchemaOptions = {}) {
   return z
-    .array(z.strictObject({ url: httpUrl(), method }))
+    .array(fields({ url: httpUrl(), method }, options))
     .max(MAX_STATUS_CALLBACKS, `at most ${MAX_STATUS_CALLBACKS} status callbacks on create`);
 }
 
-function intelligenceConfigurationIdsSchema() {
+function intelligenceConfigurationIdsSchema(id: z.ZodString) {
   return z
-    .array(visibleText())
+    .array(id)
     .max(
       MAX_INTELLIGENCE_CONFIGURATION_IDS,
       `at most ${MAX_INTELLIGENCE_CONFIGURATION_IDS} intelligence configurations`,
@@ -199,30 +251,32 @@ function configurationDisplayNameSchema() {
 }
 
 /** `POST /v2/ControlPlane/Configurations` */
-export function configurationCreateSchema() {
-  return z.strictObject({
-    displayName: configurationDisplayNameSchema(),
-    description: visibleText(),
-    conversationGroupingType: exactly(GROUPING_TYPES),
-    memoryStoreId: memoryStoreIdSchema(),
-    channelSettings: channelSettingsSchema().optional(),
-    statusCallbacks: statusCallbacksSchema(exactly(CALLBACK_METHODS).default('POST')).optional(),
-    intelligenceConfigurationIds: intelligenceConfigurationIdsSchema().optional(),
-    memoryExtractionEnabled: z.boolean().optional(),
-    conversationsV1Bridge: z
-      .strictObject({
-        serviceId: z.string().check(matching(V1_SERVICE_ID_PATTERN, 'must match ^IS[0-9a-f]{32}$')),
-      })
-      .optional(),
-  });
+export function configurationCreateSchema(options: RequestSchemaOptions = {}) {
+  return fields(
+    {
+      displayName: configurationDisplayNameSchema(),
+      description: visibleText(),
+      conversationGroupingType: exactly(GROUPING_TYPES),
+      memoryStoreId: memoryStoreIdSchema(),
+      channelSettings: channelSettingsSchema(options).optional(),
+      statusCallbacks: statusCallbacksSchema(exactly(CALLBACK_METHODS).default('POST'), options).optional(),
+      intelligenceConfigurationIds: intelligenceConfigurationIdsSchema(visibleText()).optional(),
+      memoryExtractionEnabled: z.boolean().optional(),
+      conversationsV1Bridge: fields(
+        { serviceId: z.string().check(matching(V1_SERVICE_ID_PATTERN, 'must match ^IS[0-9a-f]{32}$')) },
+        options,
+      ).optional(),
+    },
+    options,
+  );
 }
 
 /**
  * `PUT /v2/ControlPlane/Configurations/{id}`: a full replace. `displayName` may be left out (the
  * current one stays); `version`, when given, must be the current one (409 otherwise).
  */
-export function configurationReplaceSchema() {
-  return configurationCreateSchema().extend({
+export function configurationReplaceSchema(options: RequestSchemaOptions = {}) {
+  return configurationCreateSchema(options).extend({
     displayName: configurationDisplayNameSchema().optional(),
     version: z.int().min(1, 'must be at least 1').optional(),
   });
@@ -231,86 +285,117 @@ export function configurationReplaceSchema() {
 // ---------- Conversations ----------
 
 /** A participant address, written as its channel writes addresses (E.164 for SMS and VOICE, ...). */
-function participantAddressSchema() {
-  return z
-    .strictObject({
+function participantAddressSchema(options: RequestSchemaOptions) {
+  return fields(
+    {
       channel: exactly(CONVERSATION_ADDRESS_CHANNELS),
       address: z.string(),
       channelId: anyText().optional(),
-    })
-    .check((payload) => {
-      const problem = addressProblem(payload.value.channel, payload.value.address);
-      if (problem)
-        payload.issues.push({ code: 'custom', input: payload.value, path: ['address'], message: problem });
-    });
+    },
+    options,
+  ).check((payload) => {
+    const problem = addressProblem(payload.value.channel, payload.value.address);
+    if (problem)
+      payload.issues.push({ code: 'custom', input: payload.value, path: ['address'], message: problem });
+  });
+}
+
+/** An ID the client passes on must be visible; the API only looks it up. */
+function lookedUpId(options: RequestSchemaOptions) {
+  return byApi(options) ? anyText() : visibleText();
 }
 
 /** A participant created with a conversation. */
-export function participantSchema() {
-  return z.strictObject({
-    name: anyText().optional(),
-    type: exactly(PARTICIPANT_TYPES).optional(),
-    profileId: visibleText().optional(),
-    addresses: z.array(participantAddressSchema()).optional(),
-  });
+export function participantSchema(options: RequestSchemaOptions = {}) {
+  return fields(
+    {
+      name: anyText().optional(),
+      type: exactly(PARTICIPANT_TYPES).optional(),
+      profileId: lookedUpId(options).optional(),
+      addresses: z.array(participantAddressSchema(options)).optional(),
+    },
+    options,
+  );
 }
 
 /** `POST /v2/Conversations` */
-export function conversationCreateSchema() {
-  return z.strictObject({
-    configurationId: visibleText(),
-    name: anyText().optional(),
-    configuration: z
-      .strictObject({ intelligenceConfigurationIds: intelligenceConfigurationIdsSchema().optional() })
-      .optional(),
-    participants: z
-      .array(participantSchema())
-      .max(MAX_PARTICIPANTS, `at most ${MAX_PARTICIPANTS} participants per conversation`)
-      .optional(),
-  });
+export function conversationCreateSchema(options: RequestSchemaOptions = {}) {
+  return fields(
+    {
+      configurationId: visibleText(),
+      name: anyText().optional(),
+      configuration: fields(
+        { intelligenceConfigurationIds: intelligenceConfigurationIdsSchema(lookedUpId(options)).optional() },
+        options,
+      ).optional(),
+      participants: z
+        .array(participantSchema(options))
+        .max(MAX_PARTICIPANTS, `at most ${MAX_PARTICIPANTS} participants per conversation`)
+        .optional(),
+    },
+    options,
+  );
 }
 
 // ---------- Actions ----------
 
-export const VOICE_IS_RECEIVE_ONLY = 'VOICE is receive-only: a message cannot be sent over it';
+/** Why a send on VOICE is refused, in each checker's words. */
+export function voiceIsReceiveOnly(options: RequestSchemaOptions = {}): string {
+  return byApi(options)
+    ? 'VOICE is receive-only: SEND_MESSAGE cannot send on it'
+    : 'VOICE is receive-only: a message cannot be sent over it';
+}
 
-/** Sender or recipient: a participant (with or without a channel), or an address and its channel. */
-export function messageEndpointSchema() {
-  return z
-    .strictObject({
-      participantId: visibleText().optional(),
+/**
+ * Sender or recipient: a participant (with or without a channel), or an address and its channel.
+ * For the API, a participant also supplies the channel of an address given without one.
+ */
+export function messageEndpointSchema(options: RequestSchemaOptions = {}) {
+  const api = byApi(options);
+  return fields(
+    {
+      participantId: lookedUpId(options).optional(),
       address: z.string().optional(),
       channel: z
         .string()
-        .refine((value) => value !== 'VOICE', VOICE_IS_RECEIVE_ONLY)
+        .refine((value) => value !== 'VOICE', voiceIsReceiveOnly(options))
         .pipe(exactly(SEND_CHANNELS))
         .optional(),
-    })
-    .check((payload) => {
-      const { participantId, address, channel } = payload.value;
-      const fail = (path: string[], message: string) =>
-        payload.issues.push({ code: 'custom', input: payload.value, path, message });
+    },
+    options,
+  ).check((payload) => {
+    const { participantId, address, channel } = payload.value;
+    const fail = (path: string[], message: string) =>
+      payload.issues.push({ code: 'custom', input: payload.value, path, message });
+    if (api) {
+      if (participantId === undefined && (address === undefined || channel === undefined)) {
+        fail([], 'needs address and channel, or a participantId with an address');
+      }
+    } else {
       if (participantId === undefined && address === undefined) {
         fail([], 'needs address and channel, or a participantId');
       }
-      if (address === undefined) return;
-      if (channel === undefined) fail(['channel'], 'is required with an address');
-      else {
-        const problem = addressProblem(channel, address);
-        if (problem) fail(['address'], problem);
-      }
-    });
+      if (address !== undefined && channel === undefined) fail(['channel'], 'is required with an address');
+    }
+    // An address is written as its channel writes addresses; the API, which may take the channel
+    // from the participant later, checks only the text of one given without.
+    if (address === undefined || (channel === undefined && !api)) return;
+    const problem = addressProblem(channel ?? '', address);
+    if (problem) fail(['address'], problem);
+  });
 }
 
-/** What a message says: text, a content template, or media. */
-function messageContentSchema() {
+/** What a message says: text, a content template, or media. Closed for both checkers. */
+function messageContentSchema(options: RequestSchemaOptions) {
+  const shape = {
+    text: visibleText().optional(),
+    contentId: (byApi(options) ? anyText().min(1, 'must be at least 1 character') : visibleText()).optional(),
+    variables: safeRecord(z.record(anyText(), anyText())).optional(),
+    mediaUrls: z.array(httpUrl()).optional(),
+  };
+  const known = `is not a known field (allowed: ${Object.keys(shape).join(', ')})`;
   return z
-    .strictObject({
-      text: visibleText().optional(),
-      contentId: visibleText().optional(),
-      variables: safeRecord(z.record(anyText(), anyText())).optional(),
-      mediaUrls: z.array(httpUrl()).optional(),
-    })
+    .strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? known : undefined) })
     .check((payload) => {
       const { text, contentId, mediaUrls } = payload.value;
       if (text === undefined && contentId === undefined && !mediaUrls?.length) {
@@ -324,19 +409,22 @@ function messageContentSchema() {
 }
 
 /** The payload of a SEND_MESSAGE Action. */
-export function sendMessagePayloadSchema() {
-  return z.strictObject({
-    from: messageEndpointSchema(),
-    to: z
-      .array(messageEndpointSchema())
-      .min(1, 'needs at least one recipient')
-      .max(MAX_RECIPIENTS, `at most ${MAX_RECIPIENTS} recipients`),
-    content: messageContentSchema(),
-    channelSettings: z.record(z.string(), z.unknown()).optional(),
-  });
+export function sendMessagePayloadSchema(options: RequestSchemaOptions = {}) {
+  return fields(
+    {
+      from: messageEndpointSchema(options),
+      to: z
+        .array(messageEndpointSchema(options))
+        .min(1, 'needs at least one recipient')
+        .max(MAX_RECIPIENTS, `at most ${MAX_RECIPIENTS} recipients`),
+      content: messageContentSchema(options),
+      channelSettings: z.record(z.string(), z.unknown()).optional(),
+    },
+    options,
+  );
 }
 
 /** `POST /v2/Conversations/{conversationId}/Actions` */
-export function sendMessageActionSchema() {
-  return z.strictObject({ type: exactly(['SEND_MESSAGE']), payload: sendMessagePayloadSchema() });
+export function sendMessageActionSchema(options: RequestSchemaOptions = {}) {
+  return fields({ type: exactly(['SEND_MESSAGE']), payload: sendMessagePayloadSchema(options) }, options);
 }

@@ -3,6 +3,8 @@ import { TWILIO_ERROR_CODES } from './errors';
 import { parseOrThrow } from './validation';
 import type { WorkFault } from './work-fault';
 
+const RETRY_AFTER_RULE = "must be a non-negative integer of seconds or 'http-date'";
+
 const nonNegativeInteger = (rule = 'must be a non-negative integer') =>
   z.int({ error: rule }).min(0, { error: rule });
 
@@ -45,20 +47,24 @@ export const faultRuleSchema = z.discriminatedUnion(
       kind: z.literal('status'),
       status: z.literal([429, 500, 503], { error: 'must be 429, 500 or 503' }),
       retryAfter: z
-        .union([nonNegativeInteger(), z.literal('http-date')], {
-          error: "must be a non-negative integer of seconds or 'http-date'",
-        })
+        .union([nonNegativeInteger(RETRY_AFTER_RULE), z.literal('http-date')], { error: RETRY_AFTER_RULE })
         .optional(),
     }),
     z.object({ ...base, kind: z.literal('reset') }),
     /** The request is applied, then the connection is destroyed before any response byte. */
     z.object({ ...base, kind: z.literal('accept-then-drop') }),
     z.object({ ...base, kind: z.literal('latency'), ms: nonNegativeInteger() }),
-    /** The next matching async operation (or action) ends FAILED. */
+    /**
+     * The next matching async operation (or action) ends FAILED, with `error` in its body: each
+     * part left out (or null) is the default's. A part of the wrong type would break the
+     * operation's documented shape, so it is refused.
+     */
     z.object({
       ...base,
       kind: z.literal('operation-fails'),
-      error: z.object({ title: z.string(), detail: z.string(), code: z.int() }).partial().optional(),
+      error: z
+        .object({ title: z.string().nullish(), detail: z.string().nullish(), code: z.int().nullish() })
+        .nullish(),
     }),
     /** The next matching async operation (or action) stays PENDING forever. */
     z.object({ ...base, kind: z.literal('operation-stuck') }),

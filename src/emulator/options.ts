@@ -99,9 +99,11 @@ export function applyChanges(
   base: RuntimeOptions,
   changes: unknown,
 ): { options: RuntimeOptions; faults?: z.output<typeof faultRuleSchema>[] } {
-  const { faults, ...given } = parseOrThrow(changesSchema, changes ?? {}, 'options');
-  const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
-  return { options: { ...base, ...defined }, ...(faults === undefined ? {} : { faults }) };
+  if (typeof changes !== 'object' || Array.isArray(changes)) throw new Error('options: must be an object');
+  // An option given as undefined is one not given, known or not.
+  const given = Object.entries(changes ?? {}).filter(([, value]) => value !== undefined);
+  const { faults, ...options } = parseOrThrow(changesSchema, Object.fromEntries(given));
+  return { options: { ...base, ...options }, ...(faults === undefined ? {} : { faults }) };
 }
 
 /**

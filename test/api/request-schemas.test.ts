@@ -131,7 +131,87 @@ test('a SEND_MESSAGE: never on VOICE, and with something to say', () => {
       payload: { ...payload, from: { channel: 'VOICE', address: '+18005550100' }, content: {} },
     }),
   ).toEqual({
-    'payload.from.channel': [requestSchemas.VOICE_IS_RECEIVE_ONLY],
+    'payload.from.channel': [requestSchemas.voiceIsReceiveOnly()],
     'payload.content': ['needs text, contentId or mediaUrls'],
+  });
+});
+
+describe('the two checkers', () => {
+  const api = { checkedBy: 'api' } as const;
+  const message = {
+    type: 'SEND_MESSAGE',
+    payload: {
+      from: { participantId: ' ', address: '+18005550100' },
+      to: [{ participantId: 'conv_participant_01', label: 'customer' }],
+      content: { text: 'Welcome!' },
+    },
+  };
+
+  test('the client closes every object; the API drops what it does not define, at any depth', () => {
+    const body = {
+      ...configuration,
+      tags: ['support'],
+      statusCallbacks: [{ url: 'https://example.com/a', secret: 'x' }],
+      channelSettings: { SMS: { captureRules: [{ from: '*', to: '*', priority: 1 }] } },
+    };
+    expect(refusal(configurationCreateSchema(), body)).toEqual({
+      '': [expect.any(String)],
+      'statusCallbacks.0': [expect.any(String)],
+      'channelSettings.SMS.captureRules.0': [expect.any(String)],
+    });
+    expect(configurationCreateSchema(api).parse(body)).toEqual({
+      ...configuration,
+      statusCallbacks: [{ url: 'https://example.com/a', method: 'POST' }],
+      channelSettings: { SMS: { captureRules: [{ from: '*', to: '*' }] } },
+    });
+  });
+
+  test("a message's content is closed for both, naming the fields it takes", () => {
+    const body = { ...message, payload: { ...message.payload, content: { text: 'Hi', html: '<b>' } } };
+    const rule = 'is not a known field (allowed: text, contentId, variables, mediaUrls)';
+    expect(refusal(sendMessageActionSchema(api), body)).toEqual({ 'payload.content': [rule] });
+  });
+
+  test('the client wants visible IDs and a channel with every address; the API looks IDs up and lets a participant supply the channel', () => {
+    const from = (endpoint: object) => ({ ...message, payload: { ...message.payload, from: endpoint } });
+    expect(refusal(sendMessageActionSchema(), message)).toEqual({
+      'payload.from.participantId': ['must not be empty or only whitespace or invisible characters'],
+      'payload.to.0': [expect.any(String)],
+    });
+    const withAddress = { participantId: 'conv_participant_02', address: '+18005550100' };
+    expect(refusal(sendMessageActionSchema(), from(withAddress))).toEqual({
+      'payload.from.channel': ['is required with an address'],
+      'payload.to.0': [expect.any(String)],
+    });
+    expect(sendMessageActionSchema(api).parse(message).payload.from).toEqual({
+      participantId: ' ',
+      address: '+18005550100',
+    });
+    expect(refusal(sendMessageActionSchema(api), from({ address: '+18005550100' }))).toEqual({
+      'payload.from': ['needs address and channel, or a participantId with an address'],
+    });
+    const participant = { profileId: ' ', addresses: [] };
+    expect(
+      refusal(conversationCreateSchema(), { configurationId: 'c', participants: [participant] }),
+    ).toEqual({
+      'participants.0.profileId': ['must not be empty or only whitespace or invisible characters'],
+    });
+    expect(
+      conversationCreateSchema(api).parse({ configurationId: 'c', participants: [participant] }),
+    ).toEqual({
+      configurationId: 'c',
+      participants: [participant],
+    });
+  });
+
+  test('each words a send on VOICE its own way', () => {
+    const voice = {
+      ...message,
+      payload: { ...message.payload, from: { channel: 'VOICE', address: '+18005550100' } },
+    };
+    expect(refusal(sendMessageActionSchema(api), voice)['payload.from.channel']).toEqual([
+      requestSchemas.voiceIsReceiveOnly(api),
+    ]);
+    expect(requestSchemas.voiceIsReceiveOnly(api)).not.toBe(requestSchemas.voiceIsReceiveOnly());
   });
 });

@@ -4,11 +4,12 @@ import { notFound } from '../errors';
 import type { ApiReply, ApiRequest, Route } from '../router';
 import type { ConversationRecord, Endpoint } from '../state';
 import type { z } from 'zod';
-import { VOICE_IS_RECEIVE_ONLY, sendMessageActionSchema } from '../../api/request-schemas';
+import { sendMessageActionSchema, voiceIsReceiveOnly } from '../../api/request-schemas';
 import { invalidRequest, parseRequestBody } from '../validation';
 import { findConversation } from './conversations';
 
-const sendMessageAction = sendMessageActionSchema();
+const API = { checkedBy: 'api' } as const;
+const sendMessageAction = sendMessageActionSchema(API);
 type MessageEndpoint = z.output<typeof sendMessageAction>['payload']['from'];
 
 /**
@@ -47,9 +48,9 @@ function createAction(core: EmulatorCore, request: ApiRequest): ApiReply {
 }
 
 /**
- * An endpoint as `{address, channel}`, taking what is missing from the named participant's
- * addresses, or undefined with the problem added to `problems`. VOICE is receive-only, so a
- * participant's VOICE address cannot be a SEND_MESSAGE channel either.
+ * An endpoint as `{address, channel}`, taking what is missing (an address, its channel, or both)
+ * from the named participant's addresses, or undefined with the problem added to `problems`.
+ * VOICE is receive-only, so a participant's VOICE address cannot be a SEND_MESSAGE channel either.
  */
 function resolveEndpoint(
   conversation: ConversationRecord,
@@ -75,7 +76,7 @@ function resolveEndpoint(
     return undefined;
   }
   if (channel === 'VOICE') {
-    problems.push(`${path}.channel: ${VOICE_IS_RECEIVE_ONLY}`);
+    problems.push(`${path}.channel: ${voiceIsReceiveOnly(API)}`);
     return undefined;
   }
   return { address, channel, ...(participantId === undefined ? {} : { participantId }) };

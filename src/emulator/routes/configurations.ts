@@ -12,8 +12,6 @@ import type { ApiReply, ApiRequest, Route } from '../router';
 import type { ConfigurationRecord } from '../state';
 import { check, invalidRequest, parseRequestBody } from '../validation';
 
-const configurationCreate = configurationCreateSchema();
-const configurationReplace = configurationReplaceSchema();
 const memoryStoreId = memoryStoreIdSchema();
 
 /**
@@ -26,12 +24,13 @@ const memoryStoreId = memoryStoreIdSchema();
 export function configurationRoutes(core: EmulatorCore): Route[] {
   const base = '/v2/ControlPlane/Configurations';
   const idempotent = core.idempotency.wrap.bind(core.idempotency);
+  const bodies = configurationBodies(core);
   return [
     {
       method: 'POST',
       template: base,
       createsWork: true,
-      handler: idempotent((request) => createConfiguration(core, request)),
+      handler: idempotent((request) => createConfiguration(core, bodies.create, request)),
     },
     { method: 'GET', template: base, handler: (request) => listConfigurations(core, request) },
     {
@@ -43,7 +42,7 @@ export function configurationRoutes(core: EmulatorCore): Route[] {
       method: 'PUT',
       template: `${base}/{configurationId}`,
       createsWork: true,
-      handler: idempotent((request) => replaceConfiguration(core, request)),
+      handler: idempotent((request) => replaceConfiguration(core, bodies.replace, request)),
     },
     {
       method: 'DELETE',
@@ -55,22 +54,39 @@ export function configurationRoutes(core: EmulatorCore): Route[] {
 }
 
 /**
- * The fields of a valid body, once its memory store is known to exist. Optional fields left out
- * are unset: a PUT is a full replace.
+ * The create and replace bodies as the API checks them, the memory store named among their field
+ * rules: one that does not exist (or FAILED) is refused with the body's other problems.
  */
-function fieldsOf<T extends { memoryStoreId: string; memoryExtractionEnabled?: boolean }>(
-  core: EmulatorCore,
+function configurationBodies(core: EmulatorCore) {
+  const existingStore = {
+    memoryStoreId: memoryStoreIdSchema().refine(
+      (id) => {
+        const store = core.state.stores.get(id);
+        return store !== undefined && store.status !== 'FAILED';
+      },
+      { error: (issue) => `no memory store with ID ${String(issue.input)}` },
+    ),
+  };
+  return {
+    create: configurationCreateSchema({ checkedBy: 'api' }).extend(existingStore),
+    replace: configurationReplaceSchema({ checkedBy: 'api' }).extend(existingStore),
+  };
+}
+type ConfigurationBodies = ReturnType<typeof configurationBodies>;
+
+/** The fields of a valid body. Optional fields left out are unset: a PUT is a full replace. */
+function fieldsOf<T extends { memoryExtractionEnabled?: boolean }>(
   body: T,
 ): T & { memoryExtractionEnabled: boolean } {
-  const store = core.state.stores.get(body.memoryStoreId);
-  if (!store || store.status === 'FAILED') {
-    throw invalidRequest([`memoryStoreId: no memory store with ID ${body.memoryStoreId}`]);
-  }
   return { ...body, memoryExtractionEnabled: body.memoryExtractionEnabled ?? false };
 }
 
-function createConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
-  const fields = fieldsOf(core, parseRequestBody(configurationCreate, request.body));
+function createConfiguration(
+  core: EmulatorCore,
+  schema: ConfigurationBodies['create'],
+  request: ApiRequest,
+): ApiReply {
+  const fields = fieldsOf(parseRequestBody(schema, request.body));
   const id = newId('configuration');
   const operation = startConfigurationOperation(core, request, id, () => {
     const now = core.clock.iso();
@@ -115,11 +131,15 @@ function getConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
   return { status: 200, body: renderConfiguration(findConfiguration(core, request.params.configurationId!)) };
 }
 
-function replaceConfiguration(core: EmulatorCore, request: ApiRequest): ApiReply {
+function replaceConfiguration(
+  core: EmulatorCore,
+  schema: ConfigurationBodies['replace'],
+  request: ApiRequest,
+): ApiReply {
   const configuration = findConfiguration(core, request.params.configurationId!);
   // PUT keeps the current displayName when the body leaves it out.
-  const { version, ...body } = parseRequestBody(configurationReplace, request.body);
-  const fields = fieldsOf(core, body);
+  const { version, ...body } = parseRequestBody(schema, request.body);
+  const fields = fieldsOf(body);
   if (version !== undefined && version !== configuration.acceptedVersion) {
     throw conflict(
       `version: configuration ${configuration.id} is at version ${configuration.acceptedVersion}, ` +

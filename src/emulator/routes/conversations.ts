@@ -9,7 +9,7 @@ import { parseRequestBody } from '../validation';
 
 const CONVERSATION_STATUSES = ['ACTIVE', 'INACTIVE', 'CLOSED'] as const;
 const LIST_BOUNDS = { max: 1000, default: 50 };
-const conversationCreate = conversationCreateSchema();
+const conversationCreate = conversationCreateSchema({ checkedBy: 'api' });
 
 /**
  * Conversations (`/v2/Conversations`): create is synchronous (201, participants get IDs), DELETE
@@ -64,15 +64,20 @@ function createConversation(core: EmulatorCore, request: ApiRequest): ApiReply {
     participants: [],
     communications: [],
   };
-  conversation.participants = participants.map(({ name = '', addresses = [], ...rest }) => ({
+  conversation.participants = participants.map(({ name = '', type, profileId, addresses = [] }) => ({
     id: newId('participant'),
     conversationId: conversation.id,
     accountId: conversation.accountId,
     name,
-    ...rest,
-    addresses,
+    addresses: addresses.map(({ channel, address, channelId }) => ({
+      channel,
+      address,
+      ...(channelId === undefined ? {} : { channelId }),
+    })),
     createdAt: now,
     updatedAt: now,
+    ...(type === undefined ? {} : { type }),
+    ...(profileId === undefined ? {} : { profileId }),
   }));
   core.state.conversations.set(conversation.id, conversation);
   return { status: 201, body: renderConversation(conversation) };

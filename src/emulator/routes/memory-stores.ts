@@ -10,7 +10,7 @@ import { parseRequestBody } from '../validation';
 /** Stores per account (FAILED stores do not count). */
 export const MAX_STORES = 15;
 
-const storeCreate = storeCreateSchema();
+const storeCreate = storeCreateSchema({ checkedBy: 'api' });
 
 /**
  * Memory stores (`/v1/ControlPlane/Stores`). A store exists from acceptance as PROVISIONING (its
