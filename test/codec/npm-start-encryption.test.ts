@@ -18,7 +18,11 @@ const WELCOME = 'Welcome! This conversation was provisioned';
 
 test('first run: a local key, an encrypted history, and a Web UI that decodes through the codec server', async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'npm-start-encryption-'));
-  const run = runScript('src/cli/start.ts', ['--keep-running'], cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir }));
+  const run = runScript(
+    'src/cli/start.ts',
+    ['--keep-running'],
+    cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir }),
+  );
   await run.stderrContains('Ctrl-C stops it');
   const stderr = run.stderr();
 
