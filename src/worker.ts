@@ -11,7 +11,9 @@
  * bin/orchestrator-worker: `npm run worker:prod`, the Dockerfile) and loads the workflow bundle built next to it (dist/workflow-bundle*.js):
  * no TypeScript loader and no bundling at start-up. Under tsx (`npm run worker`) there is no
  * such bundle and the worker bundles src/workflows when it starts, as in development.
- * Concurrency and the sticky cache come from TEMPORAL_MAX_* (src/worker-tuning.ts).
+ * Concurrency and the sticky cache come from TEMPORAL_MAX_* (src/worker-tuning.ts); the API budget
+ * of all workers together, ORCHESTRATOR_API_RATE, is set on the server before it polls
+ * (src/temporal/task-queue-budget.ts). A bad setting exits 2, naming the variable and its rule.
  * It refuses to start on a namespace that lacks the workflows' search attributes, naming the
  * command that registers them; ORCHESTRATOR_REGISTER_SEARCH_ATTRIBUTES=true registers them instead.
  */
@@ -38,6 +40,13 @@ import { runtimeTelemetryFromEnv } from './observability/runtime';
 import { tracingFromEnv, type Tracing } from './observability/tracing';
 import { describeTemporalTarget, taskQueueFromEnv, temporalTargetFromEnv } from './temporal/connection';
 import { checkSearchAttributes, type SearchAttributePolicy } from './temporal/search-attributes';
+import {
+  apiRateFromEnv,
+  applyApiBudget,
+  describeApiBudget,
+  readApiBudget,
+  type ApiRate,
+} from './temporal/task-queue-budget';
 import { WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './workflow-bundle-options';
 import { describeWorkerTuning, workerTuningFromEnv } from './worker-tuning';
 import { DEFAULT_TASK_QUEUE } from './workflows/definitions';
@@ -80,7 +89,20 @@ export interface ProvisioningWorkerOptions {
    * @default 'require'
    */
   searchAttributes?: SearchAttributePolicy;
-  /** Concurrency limits and the like, passed to `Worker.create` unchanged. */
+  /**
+   * The Orchestrator API budget: requests per second for all workers of the task queue together
+   * (`ORCHESTRATOR_API_RATE` for `npm run worker` and `npm start`), set on the server before the
+   * worker polls (src/temporal/task-queue-budget.ts); `'unlimited'` removes a limit set earlier.
+   * The last worker to start wins. Throws `ApiBudgetUnavailableError` when the server has no
+   * task-queue config API (before 1.29) or refuses it to these credentials.
+   * @default leaves the queue's limit as it is (none, unless a worker or an operator set one)
+   */
+  apiRate?: ApiRate;
+  /**
+   * Concurrency limits and the like, passed to `Worker.create` unchanged.
+   * `maxConcurrentActivityTaskExecutions` bounds this worker's Orchestrator calls in flight (one
+   * request per activity), as `apiRate` bounds all workers' requests per second.
+   */
   tuning?: Pick<
     WorkerOptions,
     'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'
@@ -110,12 +132,16 @@ function workflowSource(given: WorkflowBundle | undefined, dataConverter: DataCo
 
 export async function createWorker(options: ProvisioningWorkerOptions): Promise<Worker> {
   const namespace = options.namespace ?? 'default';
+  const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   await checkSearchAttributes(options.connection, namespace, options.searchAttributes);
+  // Before the worker polls, so its first calls are already within the budget.
+  if (options.apiRate !== undefined)
+    await applyApiBudget(options.connection, { namespace, taskQueue }, options.apiRate);
   const workflows = workflowSource(options.workflowBundle, options.dataConverter);
   return Worker.create({
     connection: options.connection,
     namespace,
-    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    taskQueue,
     activities: createActivities(options.api),
     dataConverter: options.dataConverter,
     ...workflows,
@@ -138,6 +164,7 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   const keys = configuredKeys(env);
   const dataConverter = dataConverterFor(keys);
   const searchAttributes = searchAttributePolicyFromEnv(env);
+  const apiRate = apiRateFromEnv(env);
   const tracing = tracingFromEnv(env);
   requirePrebuiltBundleInProduction(env, dataConverter);
   const connection = await NativeConnection.connect(target.connectionOptions);
@@ -151,9 +178,12 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
       dataConverter,
       tracing,
       searchAttributes,
+      apiRate,
     });
     console.log(`[worker] polling task queue ${taskQueue} on ${describeTemporalTarget(target)}`);
     console.log(`[worker] tuning: ${describeWorkerTuning(tuning)}`);
+    const budget = await readApiBudget(connection, { namespace: target.namespace, taskQueue });
+    console.log(`[worker] API budget: ${describeApiBudget(budget, apiRate)}`);
     console.log(`[worker] Orchestrator: ${describeClientOptions(orchestrator)}`);
     console.log(
       `[worker] payloads: ${
@@ -210,6 +240,7 @@ if (require.main === module) {
   });
   runWorker().catch((err: unknown) => {
     console.error(`[worker] ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
+    // 2 for a setting to fix, as `npm start` and the command line exit (src/cli/exit-codes.ts).
+    process.exit(err instanceof ConfigurationError ? 2 : 1);
   });
 }

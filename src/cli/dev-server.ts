@@ -1,8 +1,8 @@
 /**
  * The embedded Temporal dev server of `npm start`: the Temporal CLI found by the toolchain
  * resolver, its state in a SQLite file (so runs survive restarts and stay inspectable in the
- * Web UI), the Web UI on (decoding payloads through a codec server when given one), and the
- * provisioning's search attributes registered.
+ * Web UI), the Web UI on (decoding payloads through a codec server when given one), the
+ * provisioning's search attributes registered, and fairness on (FAIRNESS_SERVER_ARGS).
  *
  * It prefers the CLI's usual ports (7233, Web UI 8233) so `temporal` commands and
  * `npm run orchestrator` reach it without configuration, and takes free ports when those are busy.
@@ -14,6 +14,7 @@ import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { clientInterceptors } from '../observability/interceptors';
 import { tracingFromEnv } from '../observability/tracing';
+import { FAIRNESS_SERVER_ARGS } from '../temporal/task-queue-budget';
 import { resolveTemporalBinary } from '../toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions';
 
@@ -72,7 +73,7 @@ export async function startEmbeddedTemporal(
       ui: true,
       uiPort,
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-      extraArgs: codecEndpoint ? ['--ui-codec-endpoint', codecEndpoint] : [],
+      extraArgs: [...FAIRNESS_SERVER_ARGS, ...(codecEndpoint ? ['--ui-codec-endpoint', codecEndpoint] : [])],
     },
     // Traced as a client of connectToTemporal is, when the environment turns tracing on.
     client: { dataConverter: options.dataConverter, interceptors: clientInterceptors(tracingFromEnv()) },

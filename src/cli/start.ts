@@ -16,6 +16,7 @@ import { ConfigurationError } from '../common/configuration-error';
 import { teardownProvisioning } from '../lifecycle/teardown';
 import { runtimeTelemetryFromEnv } from '../observability/runtime';
 import { tracingFromEnv } from '../observability/tracing';
+import { apiRateFromEnv, type ApiRate } from '../temporal/task-queue-budget';
 import { createWorker } from '../worker';
 import { describeRemoval } from '../workflows/remove-resources';
 import type { teardownOrchestrator } from '../workflows/teardown';
@@ -51,6 +52,8 @@ Environment:
                    these keys instead of the local one (README: Encryption)
   TEMPORAL_METRICS_PROMETHEUS_ADDRESS (host:port)  serve Prometheus metrics at /metrics there;
   OTEL_EXPORTER_OTLP_ENDPOINT  send traces over OTLP/HTTP, as the worker does (README: Observability)
+  ORCHESTRATOR_API_RATE  API requests per second for all workers of the task queue, set on the
+                   server as every worker does (README: API budget)
 Exit codes: 0 provisioned, 1 failed (or Temporal refused it), 2 bad usage or configuration,
 3 Temporal unreachable, 130 interrupted.`;
 
@@ -87,11 +90,13 @@ async function main(argv: string[]): Promise<number> {
   let orchestratorInEnv: OrchestratorTarget | undefined;
   let telemetryOptions: TelemetryOptions | undefined;
   let keys: ConfiguredKeys;
+  let apiRate: ApiRate | undefined;
   try {
     temporalSettings = temporalSettingsFromEnv(tag);
     keys = configuredKeys(process.env, { createLocalKey: true });
     orchestratorInEnv = configuredOrchestrator();
     telemetryOptions = runtimeTelemetryFromEnv();
+    apiRate = apiRateFromEnv();
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
     log(explainFailure(err).line);
@@ -124,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
       api: orchestrator.api,
       dataConverter,
       tracing,
+      apiRate,
     });
     const running = worker.run();
     resources.add('the worker', { close: () => stopWorker(worker, running) });

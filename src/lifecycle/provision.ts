@@ -9,11 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
+import type { Priority, SearchAttributePair } from '@temporalio/common';
 import { canonicalJson } from '../common/canonical-json';
 import type { provisionOrchestrator } from '../workflows';
 import {
   DEFAULT_TASK_QUEUE,
+  INTERACTIVE_PRIORITY,
   OrchestratorStoreId,
   progressQuery,
   ProvisioningStep,
@@ -32,6 +33,11 @@ export type StartedProvisioning = StartedRun<typeof provisionOrchestrator>;
 export interface StartProvisioningOptions {
   /** The task queue the workers poll. @default DEFAULT_TASK_QUEUE */
   taskQueue?: string;
+  /**
+   * Where the run's tasks stand while they wait behind the API budget: its activities inherit it.
+   * @default { priorityKey: INTERACTIVE_PRIORITY }, before a fleet's work (FLEET_PRIORITY)
+   */
+  priority?: Priority;
 }
 
 /**
@@ -80,6 +86,7 @@ export async function startProvisioning(
     {
       workflowId,
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      priority: options.priority ?? { priorityKey: INTERACTIVE_PRIORITY },
       args: [validInput],
       memo: { [INPUT_DIGEST_MEMO_KEY]: digest },
       staticSummary: provisioningSummary(validInput),
