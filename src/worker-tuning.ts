@@ -9,8 +9,12 @@
  *
  * Why these defaults (Temporal's worker-performance guide, applied to this workload):
  * - Activities are one HTTP call each, waiting on the network with a 10 s timeout, never on the
- *   CPU: 100 slots (the SDK's default) keep a burst of provisionings moving without holding
- *   more sockets than the API's rate limits allow anyway.
+ *   CPU: 100 slots (the SDK's default) keep a burst of provisionings moving. The variable is
+ *   therefore this worker's bound on Orchestrator requests in flight: the concurrency half of
+ *   the API budget. Twilio answers 429/20429 past the account's concurrent requests, so W
+ *   workers must keep W × this bound under it. The rate half, requests per second for all
+ *   workers together, is ORCHESTRATOR_API_RATE, which the server enforces
+ *   (src/temporal/task-queue-budget.ts).
  * - Workflow tasks run on one thread (the SDK reuses one V8 context): slots beyond a handful
  *   only queue work in memory, so 10 instead of the SDK's 40. A task slot holds a cached run,
  *   so the SDK requires slots <= cache size (unless the cache is off); this is refused here
@@ -31,7 +35,7 @@
 import { ConfigurationError } from './common/configuration-error';
 
 export interface WorkerTuning {
-  /** Activity tasks (API calls) run at once. @default 100 */
+  /** Activity tasks run at once: this worker's Orchestrator requests in flight (one each). @default 100 */
   maxConcurrentActivityTaskExecutions: number;
   /** Workflow tasks run at once; at most `maxCachedWorkflows` unless that is 0. @default 10 */
   maxConcurrentWorkflowTaskExecutions: number;
