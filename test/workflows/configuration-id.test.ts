@@ -71,17 +71,19 @@ test('a configuration not listed yet is listed again with backoff until it appea
 });
 
 test('a configuration that never appears fails after the bounded listing, naming its operation', async () => {
+  const input = provisionInput();
   const { outcome, summary } = await provision(
     bed,
     { ...NO_ID_FROM_OPERATION, listingDelayReads: 1_000 },
-    provisionInput(),
+    input,
   );
   const failure = applicationFailureOf(failed(outcome), 'workflow');
 
   expect(failure.type).toBe('OperationDeadlineExceeded');
   expect(failure.message).toMatch(
-    /^listing of configuration "config \w+" \(store mem_store_\w+\) created by operation \w+ still NOT_LISTED after the 2m deadline/,
+    /^listing of configuration "[^"]+" \(store mem_store_\w+\) created by operation \w+ still NOT_LISTED after the 2m deadline/,
   );
+  expect(failure.message).toContain(`"${input.configuration.displayName}"`);
   expect(summary.requests[LIST_CALLS]).toBeLessThanOrEqual(maxPollsBeforeDeadline(LISTING_POLICY));
   expect(summary.requests[LIST_CALLS]).toBeGreaterThan(3);
 });
