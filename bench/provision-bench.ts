@@ -30,6 +30,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { OrchestratorClient } from '../src/api';
 import { awaitProvisioning, startProvisioning } from '../src/client';
 import { DEFAULT_EMULATOR_CREDENTIALS } from '../src/emulator';
+import { FAIRNESS_SERVER_ARGS } from '../src/temporal/task-queue-budget';
 import { resolveTemporalBinary } from '../src/toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS, type ProvisionResult } from '../src/workflows/definitions';
 import { DEFAULT_POLLING_POLICY, maxPollsBeforeDeadline } from '../src/workflows/polling-policy';
@@ -405,6 +406,7 @@ async function main(): Promise<number> {
       server: {
         executable: resolveTemporalBinary('cli').executable,
         searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+        extraArgs: [...FAIRNESS_SERVER_ARGS],
       },
     }),
     startEmulatorProcess(),

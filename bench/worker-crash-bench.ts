@@ -16,6 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { awaitProvisioning, startProvisioning } from '../src/client';
 import { DEFAULT_EMULATOR_CREDENTIALS, startEmulator, type RunningEmulator } from '../src/emulator';
+import { FAIRNESS_SERVER_ARGS } from '../src/temporal/task-queue-budget';
 import { resolveTemporalBinary } from '../src/toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../src/workflows/definitions';
 import { workflowBundleOptions } from '../src/workflow-bundle-options';
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
       server: {
         executable: resolveTemporalBinary('cli').executable,
         searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+        extraArgs: [...FAIRNESS_SERVER_ARGS],
       },
     }),
     startEmulator({

@@ -20,6 +20,7 @@ import type { ChildProcess } from 'node:child_process';
 import { OrchestratorClient } from '../../src/api';
 import { startProvisioning, type StartedProvisioning } from '../../src/client';
 import { startEmulator, type FaultRule, type RunningEmulator } from '../../src/emulator';
+import { FAIRNESS_SERVER_ARGS } from '../../src/temporal/task-queue-budget';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
 import { FailureType } from '../../src/workflows/failure-types';
@@ -119,6 +120,7 @@ async function startDevServer(stateDir: string): Promise<Temporal> {
     '--log-level',
     'warn',
     ...SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+    ...FAIRNESS_SERVER_ARGS,
   ];
   const server = temporalServerProcess(
     () => spawnLogged(executable.path, args, { env: process.env, logFile }),

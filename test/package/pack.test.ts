@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { FAIRNESS_SERVER_ARGS } from '../../src/temporal/task-queue-budget';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
 import { PROVISION_STEPS, SEARCH_ATTRIBUTE_KEYS } from '../../src/workflows/definitions';
 import packageJson from '../../package.json';
@@ -123,7 +124,11 @@ test('npx orchestrator --help lists the verbs, from the compiled command line', 
 
 test('a provisioning runs from the installed package, its worker on the prebuilt bundle', async () => {
   const testEnv = await TestWorkflowEnvironment.createLocal({
-    server: { executable: resolveTemporalBinary('cli').executable, searchAttributes: SEARCH_ATTRIBUTE_KEYS },
+    server: {
+      executable: resolveTemporalBinary('cli').executable,
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      extraArgs: [...FAIRNESS_SERVER_ARGS],
+    },
   });
   try {
     const { stdout, stderr } = await run(process.execPath, ['provision.cjs'], {
