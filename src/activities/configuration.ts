@@ -2,7 +2,7 @@
  * Configuration activities. Create carries the Idempotency-Key the workflow generated, so
  * every retry of the activity is the same logical request to the API.
  */
-import type { ConfigurationRequest, Operation, OrchestratorApi } from '../api/types';
+import type { Configuration, ConfigurationRequest, Operation, OrchestratorApi } from '../api/types';
 import { withinAttempt } from './within-attempt';
 
 /** A configuration as read for an update: its ID, the version to send back, and its mutable fields. */
@@ -31,6 +31,28 @@ export interface ConfigurationCandidate {
   createdAt?: string;
 }
 
+/**
+ * A read's mutable fields only: the read-only ones (timestamps) would only lengthen the history,
+ * and a field the API adds is not sent back by a full replace.
+ */
+export function configurationFields(read: Configuration): ConfigurationRequest {
+  const fields: ConfigurationRequest = {
+    displayName: read.displayName,
+    description: read.description,
+    conversationGroupingType: read.conversationGroupingType,
+    memoryStoreId: read.memoryStoreId,
+    channelSettings: read.channelSettings,
+    statusCallbacks: read.statusCallbacks,
+    intelligenceConfigurationIds: read.intelligenceConfigurationIds,
+    memoryExtractionEnabled: read.memoryExtractionEnabled,
+    conversationsV1Bridge: read.conversationsV1Bridge,
+  };
+  // Unset optional fields are left out rather than carried as `undefined`.
+  for (const key of Object.keys(fields) as (keyof ConfigurationRequest)[])
+    if (fields[key] === undefined) delete fields[key];
+  return fields;
+}
+
 export function configurationActivities(api: OrchestratorApi) {
   return {
     async createConfiguration(
@@ -45,27 +67,10 @@ export function configurationActivities(api: OrchestratorApi) {
       };
     },
 
-    /**
-     * The configuration's version and its mutable fields only: the read-only ones (timestamps)
-     * would only lengthen the history, and a field the API adds is not sent back by a full replace.
-     */
+    /** The configuration's version and its mutable fields (`configurationFields`). */
     async getConfiguration(configurationId: string): Promise<CurrentConfiguration> {
       const read = await api.configurations.get(configurationId, withinAttempt());
-      const fields: ConfigurationRequest = {
-        displayName: read.displayName,
-        description: read.description,
-        conversationGroupingType: read.conversationGroupingType,
-        memoryStoreId: read.memoryStoreId,
-        channelSettings: read.channelSettings,
-        statusCallbacks: read.statusCallbacks,
-        intelligenceConfigurationIds: read.intelligenceConfigurationIds,
-        memoryExtractionEnabled: read.memoryExtractionEnabled,
-        conversationsV1Bridge: read.conversationsV1Bridge,
-      };
-      // Unset optional fields are left out rather than carried as `undefined`.
-      for (const key of Object.keys(fields) as (keyof ConfigurationRequest)[])
-        if (fields[key] === undefined) delete fields[key];
-      return { id: read.id, version: read.version, fields };
+      return { id: read.id, version: read.version, fields: configurationFields(read) };
     },
 
     /**

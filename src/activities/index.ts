@@ -11,6 +11,7 @@ import { configurationActivities } from './configuration';
 import { conversationActivities } from './conversation';
 import { deletionActivities } from './deletion';
 import { withApiFailures } from './failures';
+import { fleetStateActivities } from './fleet-state';
 import { withHeartbeats } from './heartbeats';
 import { memoryStoreActivities } from './memory-store';
 import { withMetrics } from './metrics';
@@ -23,6 +24,7 @@ export function createActivities(api: OrchestratorApi) {
         ...configurationActivities(api),
         ...conversationActivities(api),
         ...deletionActivities(api),
+        ...fleetStateActivities(api),
       }),
     ),
   );
@@ -37,5 +39,6 @@ export type {
 } from './configuration';
 export type { ConversationCreation, ConversationLookFirst, MessageAccepted } from './conversation';
 export type { StoreCreation } from './memory-store';
+export type { ListedConfiguration, ListedPage, StoreDetails } from './fleet-state';
 export type { DeletionStart } from './deletion';
 export { toApplicationFailure, type ApiFailureDetails } from './failures';

@@ -29,6 +29,7 @@ import type {
   ListOptions,
   Operation,
   OrchestratorApi,
+  Page,
   RequestOptions,
 } from './types';
 
@@ -91,6 +92,8 @@ export class OrchestratorClient implements OrchestratorApi {
           await this.#call('GET', 'memory', STORE, { params: { storeId }, request }),
         ),
       listStores: (request) => this.#list('memory', STORES, 'stores', storeIdSchema, { request }),
+      listStoresPage: async ({ pageToken, ...request } = {}) =>
+        (await this.#page('memory', STORES, 'stores', storeIdSchema, { request }, pageToken)).page,
       deleteStore: async (storeId, request) =>
         this.#accepted('DELETE', 'memory', STORE, { params: { storeId }, request }),
       getOperation: async (operationId, request) =>
@@ -113,6 +116,17 @@ export class OrchestratorClient implements OrchestratorApi {
           request,
           filters: { memoryStoreId: request?.memoryStoreId },
         }),
+      listPage: async ({ pageToken, ...request } = {}) =>
+        (
+          await this.#page(
+            'conversations',
+            CONFIGURATIONS,
+            'configurations',
+            configurationSchema,
+            { request, filters: { memoryStoreId: request.memoryStoreId } },
+            pageToken,
+          )
+        ).page,
       update: async (configurationId, body, request) =>
         this.#accepted('PUT', 'conversations', CONFIGURATION, {
           params: { configurationId },
@@ -257,21 +271,30 @@ export class OrchestratorClient implements OrchestratorApi {
     schema: z.ZodType<T>,
     options: ListCallOptions,
   ): AsyncIterable<T> {
-    return paginate(async (pageToken) => {
-      const query = new URLSearchParams();
-      // The specs name these `pageSize` and `pageToken` (the docs' curl sample says `PageSize`).
-      if (options.request?.pageSize !== undefined) query.set('pageSize', String(options.request.pageSize));
-      if (pageToken !== undefined) query.set('pageToken', pageToken);
-      for (const [name, value] of Object.entries(options.filters ?? {})) {
-        for (const item of typeof value === 'string' ? [value] : (value ?? [])) query.append(name, item);
-      }
-      const response = await this.#call('GET', host, route, {
-        params: options.params,
-        query,
-        request: options.request,
-      });
-      return { page: readPage(response, key, schema), response };
-    }, this.#maxPages);
+    return paginate((pageToken) => this.#page(host, route, key, schema, options, pageToken), this.#maxPages);
+  }
+
+  async #page<T>(
+    host: Host,
+    route: PathTemplate,
+    key: string,
+    schema: z.ZodType<T>,
+    options: ListCallOptions,
+    pageToken: string | undefined,
+  ): Promise<{ page: Page<T>; response: HttpResponse }> {
+    const query = new URLSearchParams();
+    // The specs name these `pageSize` and `pageToken` (the docs' curl sample says `PageSize`).
+    if (options.request?.pageSize !== undefined) query.set('pageSize', String(options.request.pageSize));
+    if (pageToken !== undefined) query.set('pageToken', pageToken);
+    for (const [name, value] of Object.entries(options.filters ?? {})) {
+      for (const item of typeof value === 'string' ? [value] : (value ?? [])) query.append(name, item);
+    }
+    const response = await this.#call('GET', host, route, {
+      params: options.params,
+      query,
+      request: options.request,
+    });
+    return { page: readPage(response, key, schema), response };
   }
 }
 

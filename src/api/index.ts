@@ -60,6 +60,7 @@ export type {
   OrchestratorApi,
   Page,
   PageMeta,
+  PageRequest,
   Participant,
   ParticipantAddress,
   ParticipantType,

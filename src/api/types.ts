@@ -154,6 +154,15 @@ export interface ListOptions {
   pageSize?: number;
 }
 
+/**
+ * Which page of a list to read, for a caller that walks the pages itself (one request at a time,
+ * e.g. one activity per page), which then bounds the walk as `paginate` does.
+ */
+export interface PageRequest {
+  /** A page's `meta.nextToken`; none: the first page. */
+  pageToken?: string;
+}
+
 /** Per-request options every client method accepts. */
 export interface RequestOptions {
   /** Aborts the request. */
@@ -186,6 +195,8 @@ export interface OrchestratorApi {
     getStore(storeId: string, options?: RequestOptions): Promise<MemoryStore>;
     /** Store IDs only: the API returns no names in the list. */
     listStores(options?: ListOptions & RequestOptions): AsyncIterable<string>;
+    /** One page of store IDs: the first, or the one `pageToken` (a `meta.nextToken`) names. */
+    listStoresPage(options?: ListOptions & PageRequest & RequestOptions): Promise<Page<string>>;
     deleteStore(storeId: string, options?: RequestOptions): Promise<AcceptedOperation>;
     getOperation(operationId: string, options?: RequestOptions): Promise<Operation>;
   };
@@ -193,6 +204,10 @@ export interface OrchestratorApi {
     create(body: ConfigurationRequest, options: IdempotentRequestOptions): Promise<AcceptedOperation>;
     get(configurationId: string, options?: RequestOptions): Promise<Configuration>;
     list(options?: ListOptions & RequestOptions & { memoryStoreId?: string }): AsyncIterable<Configuration>;
+    /** One page of configurations: the first, or the one `pageToken` (a `meta.nextToken`) names. */
+    listPage(
+      options?: ListOptions & PageRequest & RequestOptions & { memoryStoreId?: string },
+    ): Promise<Page<Configuration>>;
     /** Full replace; `version` (optional) is checked server-side, 409 on conflict. */
     update(
       configurationId: string,

@@ -2,3 +2,4 @@
 export { provisionOrchestrator } from './provision-orchestrator';
 export { teardownOrchestrator } from './teardown';
 export { configurationUpdates } from './update-configuration';
+export { readFleetState } from './fleet/read-state';
