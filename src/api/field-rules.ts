@@ -54,6 +54,8 @@ export const WORKFLOW_ID_MAX_BYTES = 1000;
  */
 export const STORE_DISPLAY_NAME_MAX_LENGTH = WORKFLOW_ID_MAX_BYTES - 'provision:--'.length;
 export const STORE_DESCRIPTION_MAX_LENGTH = 128;
+/** Memory stores an account may hold (error 520044 in the API reference); FAILED ones do not count. */
+export const MAX_STORES_PER_ACCOUNT = 15;
 export const CONFIGURATION_DISPLAY_NAME_MAX_LENGTH = 32;
 export const MAX_STATUS_CALLBACKS = 2;
 export const MAX_INTELLIGENCE_CONFIGURATION_IDS = 5;

@@ -57,7 +57,7 @@ function isVerb(name: string | undefined): name is VerbName {
 }
 
 /** Runs the command line (without `--debug`); resolves with the exit code, rejects with a failure. */
-export async function runCommandLine(argv: string[], { program, defaultVerb }: CommandLine): Promise<number> {
+async function runCommandLine(argv: string[], { program, defaultVerb }: CommandLine): Promise<number> {
   const [first, ...rest] = argv;
   const named = isVerb(first) ? first : undefined;
   const name = named ?? defaultVerb;

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 
 export interface InputIssue {
-  /** Dotted path of the field, e.g. `configuration.displayName`; `(input)` for the whole object. */
+  /** Path of the field, e.g. `configuration.displayName` (see `indices`); `(input)` for the whole object. */
   path: string;
   message: string;
 }
@@ -40,19 +40,30 @@ export type InputOf<I extends InputSchema<z.ZodType>> = z.input<ReturnType<I['sc
 /** What validation returns: the input with its defaults filled in. */
 export type ParsedInputOf<I extends InputSchema<z.ZodType>> = z.output<ReturnType<I['schema']>>;
 
+export interface InputSchemaOptions {
+  /**
+   * How an issue's path shows an array index: `dotted` (`message.to.0.address`, what the
+   * provisioning CLI maps to its flags) or `bracketed` (`tenants[12].store`, as a file is read).
+   * @default 'dotted'
+   */
+  indices?: 'dotted' | 'bracketed';
+}
+
 /** An input, refused with `refusal` (an `InvalidInputError`) listing every bad field. */
 export function inputSchema<S extends z.ZodType>(
   build: () => S,
   refusal: new (issues: InputIssue[]) => InvalidInputError,
+  { indices = 'dotted' }: InputSchemaOptions = {},
 ): InputSchema<S> {
   let built: S | undefined;
   const schema = (): S => (built ??= build());
+  const joinPath = indices === 'dotted' ? dottedPath : bracketedPath;
   return {
     schema,
     parse(raw) {
       const parsed = schema().safeParse(raw, { error: requiredFieldMessage });
       if (parsed.success) return parsed.data;
-      throw new refusal(parsed.error.issues.flatMap((issue) => toInputIssues(issue, [])));
+      throw new refusal(parsed.error.issues.flatMap((issue) => toInputIssues(issue, [], joinPath)));
     },
   };
 }
@@ -62,8 +73,20 @@ function requiredFieldMessage(issue: z.core.$ZodRawIssue): string | undefined {
   return issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
 }
 
-function joinPath(path: readonly PropertyKey[]): string {
+type JoinPath = (path: readonly PropertyKey[]) => string;
+
+function dottedPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(input)' : path.map(String).join('.');
+}
+
+/** zod gives array indices as numbers and record keys as strings, so `[0]` is never a key `"0"`. */
+function bracketedPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(input)';
+  return path
+    .map((part, at) =>
+      typeof part === 'number' ? `[${part}]` : at === 0 ? String(part) : `.${String(part)}`,
+    )
+    .join('');
 }
 
 /**
@@ -71,10 +94,15 @@ function joinPath(path: readonly PropertyKey[]): string {
  * the caller meant (e.g. a store with a bad displayName); on a tie (e.g. `{}`) the union's own
  * message says which shapes are accepted.
  */
-function toInputIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): InputIssue[] {
+function toInputIssues(
+  issue: z.core.$ZodIssue,
+  prefix: readonly PropertyKey[],
+  joinPath: JoinPath,
+): InputIssue[] {
   const path = [...prefix, ...issue.path];
   // A record's bad key: the key's own rule, at the key's path.
-  if (issue.code === 'invalid_key') return issue.issues.flatMap((inner) => toInputIssues(inner, path));
+  if (issue.code === 'invalid_key')
+    return issue.issues.flatMap((inner) => toInputIssues(inner, path, joinPath));
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) {
     return [{ path: joinPath(path), message: issue.message }];
   }
@@ -82,7 +110,7 @@ function toInputIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]):
   const fewest = Math.min(...sizes);
   const closest = issue.errors.filter((branch) => branch.length === fewest);
   if (closest.length !== 1 || !closest[0]) return [{ path: joinPath(path), message: issue.message }];
-  return closest[0].flatMap((inner) => toInputIssues(inner, path));
+  return closest[0].flatMap((inner) => toInputIssues(inner, path, joinPath));
 }
 
 // ---------- Building blocks of the inputs alone (the API's are in src/api/request-schemas) ----------

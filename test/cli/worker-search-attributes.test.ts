@@ -106,7 +106,8 @@ test('ORCHESTRATOR_REGISTER_SEARCH_ATTRIBUTES=true: the worker registers them an
 
 test('a setting other than true or false stops the worker before it connects, naming the rule', async () => {
   const run = startWorker('bad-setting', { ORCHESTRATOR_REGISTER_SEARCH_ATTRIBUTES: 'yes' });
-  expect(await run.exited).toBe(1);
+  // A ConfigurationError: exit 2, as every bad setting of the worker.
+  expect(await run.exited).toBe(2);
   expect(linesOf(run.stderr())).toEqual([
     '[worker] ORCHESTRATOR_REGISTER_SEARCH_ATTRIBUTES must be true or false',
   ]);

@@ -6,6 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseFleetSpec } from '../../src/workflows/fleet/spec-input';
 import { InvalidInputError } from '../../src/workflows/input-schema';
 import { parseProvisionInput } from '../../src/workflows/provision-input';
 import { parseTeardownInput } from '../../src/workflows/teardown-input';
@@ -33,7 +34,9 @@ const SRC = join(__dirname, '../../src');
 
 beforeAll(async () => {
   const modules = [
-    ...readdirSync(join(SRC, 'workflows')).map((file) => join(SRC, 'workflows', file)),
+    ...readdirSync(join(SRC, 'workflows'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => join(SRC, 'workflows', file)),
     ...readdirSync(join(SRC, 'api')).map((file) => join(SRC, 'api', file)),
     'zod',
   ];
@@ -41,6 +44,16 @@ beforeAll(async () => {
 });
 
 const CONFIGURATION_ID = 'conv_configuration_01abcdefghjkmnpqrstvwxyz0';
+
+function fleetSpec(store: string) {
+  const { configuration, conversation, message } = provisionInput();
+  return {
+    name: 'shop',
+    stores: [{ displayName: 'eu' }],
+    tenants: [{ id: 'acme', store, configuration, onboarding: { conversation, message } }],
+    drift: { description: 'ignore' },
+  };
+}
 
 test('every input parses when the modules it is built from are frozen', () => {
   const input = provisionInput({ polling: { initialIntervalMs: 500 } });
@@ -54,6 +67,8 @@ test('every input parses when the modules it is built from are frozen', () => {
   });
   const resources = { configuration: { id: CONFIGURATION_ID, origin: 'created' } };
   expect(parseTeardownInput({ resources })).toEqual({ resources });
+  const spec = fleetSpec('eu');
+  expect(parseFleetSpec(spec)).toEqual(spec);
 });
 
 test('a bad input is refused naming the field and the rule, twice in a row', () => {
@@ -70,5 +85,8 @@ test('a bad input is refused naming the field and the rule, twice in a row', () 
     expect((refusal as InvalidInputError).issues).toEqual([
       { path: 'memoryStore.displayName', message: 'must match ^[a-zA-Z0-9-]+$ (letters, digits, dashes)' },
     ]);
+    expect(() => parseFleetSpec(fleetSpec('us'))).toThrow(
+      'Invalid fleet spec: tenants[0].store: names no store of the spec (stores: eu)',
+    );
   }
 });
