@@ -170,7 +170,7 @@ export function useDevStack(
   return new Proxy({} as DevStack, {
     get(_, key) {
       if (!started) throw new Error('useDevStack: the stack starts in beforeAll; use it in hooks and tests');
-      return Reflect.get(started, key);
+      return Reflect.get(started, key) as unknown;
     },
   });
 }
