@@ -11,6 +11,7 @@ import { configurationActivities } from './configuration';
 import { conversationActivities } from './conversation';
 import { deletionActivities } from './deletion';
 import { withApiFailures } from './failures';
+import { fleetRunActivities } from './fleet-runs';
 import { fleetStateActivities } from './fleet-state';
 import { withHeartbeats } from './heartbeats';
 import { memoryStoreActivities } from './memory-store';
@@ -25,6 +26,7 @@ export function createActivities(api: OrchestratorApi) {
         ...conversationActivities(api),
         ...deletionActivities(api),
         ...fleetStateActivities(api),
+        ...fleetRunActivities(),
       }),
     ),
   );
@@ -41,4 +43,5 @@ export type { ConversationCreation, ConversationLookFirst, MessageAccepted } fro
 export type { StoreCreation } from './memory-store';
 export type { ListedConfiguration, ListedPage, StoreDetails } from './fleet-state';
 export type { DeletionStart } from './deletion';
+export type { FleetPatchOutcome, FleetPatchRequest } from './fleet-runs';
 export { toApplicationFailure, type ApiFailureDetails } from './failures';

@@ -86,20 +86,34 @@ const SUMMARIES: Summaries = {
   listStoreIdsPage: (pageToken) => `list memory stores${pageToken ? ' (next page)' : ''}`,
   getStoreDetails: (storeId) => `read memory store ${storeId} (name)`,
   listConfigurationsPage: (pageToken) => `list configurations${pageToken ? ' (next page)' : ''}`,
+  applyConfigurationPatch: ({ tenantId, configurationId, patch }) =>
+    `update configuration ${configurationId} of tenant ${tenantId}: ${Object.keys(patch).join(', ')}`,
+  queryFleetState: (fleet) => `read the state of fleet ${fleet}`,
 };
 
 /** Activities Temporal must never retry on its own. */
 const SINGLE_ATTEMPT: ReadonlySet<keyof OrchestratorActivities> = new Set(['sendMessage']);
 
-/** The activities as workflows call them: each call with its profile and its summary. */
-export const activities = Object.fromEntries(
-  (Object.keys(SUMMARIES) as (keyof OrchestratorActivities)[]).map((name) => [
-    name,
-    (...args: unknown[]) => {
-      const summarize = SUMMARIES[name] as (...a: unknown[]) => string;
-      const profile = SINGLE_ATTEMPT.has(name) ? singleAttempt : apiCall;
-      const proxy = proxyActivities<OrchestratorActivities>({ ...profile, summary: summarize(...args) });
-      return (proxy[name] as (...a: unknown[]) => Promise<unknown>)(...args);
-    },
-  ]),
-) as OrchestratorActivities;
+/**
+ * The activities as workflows call them: each call with its profile and its summary, and the
+ * `priority` given (a fleet tenant's, keyed for fairness); without one, the run's is inherited.
+ */
+export function activitiesWith({ priority }: Pick<ActivityOptions, 'priority'>): OrchestratorActivities {
+  return Object.fromEntries(
+    (Object.keys(SUMMARIES) as (keyof OrchestratorActivities)[]).map((name) => [
+      name,
+      (...args: unknown[]) => {
+        const summarize = SUMMARIES[name] as (...a: unknown[]) => string;
+        const profile = SINGLE_ATTEMPT.has(name) ? singleAttempt : apiCall;
+        const proxy = proxyActivities<OrchestratorActivities>({
+          ...profile,
+          ...(priority && { priority }),
+          summary: summarize(...args),
+        });
+        return (proxy[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    ]),
+  ) as OrchestratorActivities;
+}
+
+export const activities = activitiesWith({});

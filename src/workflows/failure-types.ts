@@ -56,6 +56,13 @@ export const FailureType = {
    * and those that depend on it are kept. The details carry the whole report, resource by resource.
    */
   TeardownIncomplete: 'TeardownIncomplete',
+  /**
+   * A saved plan no longer matches the account (a configuration's version moved, something it
+   * creates exists now, something it changes is gone): refused before anything changed.
+   */
+  StalePlan: 'StalePlan',
+  /** A fleet that has no workflow: it was never applied. */
+  FleetNotFound: 'FleetNotFound',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

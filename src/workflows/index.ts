@@ -3,3 +3,6 @@ export { provisionOrchestrator } from './provision-orchestrator';
 export { teardownOrchestrator } from './teardown';
 export { configurationUpdates } from './update-configuration';
 export { readFleetState } from './fleet/read-state';
+export { fleet } from './fleet/fleet';
+export { fleetApply } from './fleet/apply';
+export { fleetDriftCheck } from './fleet/drift-check';

@@ -6,7 +6,6 @@
  * Shared by the fleet workflows, the library (src/lifecycle/fleet.ts) and the CLI; pure types,
  * workflow IDs and message definitions only.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ConfigurationRequest } from '../../api/types';
 import type { FieldChange, ConfigurationField } from '../configuration-patch';
