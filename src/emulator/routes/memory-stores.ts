@@ -4,11 +4,9 @@ import { newId } from '../ids';
 import { paginate, queryParam } from '../pagination';
 import type { ApiReply, ApiRequest, Route } from '../router';
 import type { StoreRecord } from '../state';
+import { MAX_STORES_PER_ACCOUNT } from '../../api/field-rules';
 import { storeCreateSchema } from '../../api/request-schemas';
 import { parseRequestBody } from '../validation';
-
-/** Stores per account (FAILED stores do not count). */
-export const MAX_STORES = 15;
 
 const storeCreate = storeCreateSchema({ checkedBy: 'api' });
 
@@ -45,10 +43,10 @@ function createStore(core: EmulatorCore, request: ApiRequest): ApiReply {
       TWILIO_ERROR_CODES.duplicateStoreDisplayName,
     );
   }
-  if (live.length >= MAX_STORES) {
+  if (live.length >= MAX_STORES_PER_ACCOUNT) {
     // A limit of the account, not a bad field: the advice says what to free, not what to fix.
     throw badRequest(
-      `Limit reached: an account has at most ${MAX_STORES} memory stores and this one has ${live.length}; ` +
+      `Limit reached: an account has at most ${MAX_STORES_PER_ACCOUNT} memory stores and this one has ${live.length}; ` +
         'the request itself is valid. Delete a store no longer in use ' +
         '(DELETE /v1/ControlPlane/Stores/{storeId}) or reuse an existing one, then try again',
     );
