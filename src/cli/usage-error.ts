@@ -17,16 +17,25 @@ export class UsageError extends Error {
  * The one report of a usage error: `error: <message> (<helpCommand> lists the options)` on
  * stderr, e.g. `(npm run orchestrator -- update --help lists the options)`.
  */
-export function reportUsageError(err: UsageError, helpCommand: string): ExitCode {
+export function reportUsageError(
+  err: UsageError,
+  helpCommand: string,
+  code: ExitCode = EXIT.usage,
+): ExitCode {
   process.stderr.write(`error: ${err.message} (${helpCommand} lists the options)\n`);
-  return EXIT.usage;
+  return code;
 }
 
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+type ParsedCommand<O extends CommandOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true }>
+>;
+
 /** `node:util`'s `parseArgs` (strict, positionals allowed) whose refusals are usage errors. */
-export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(
+export function parseCommandArgs<const O extends CommandOptions>(
   args: string[],
   options: O,
-) {
+): ParsedCommand<O> {
   try {
     return parseArgs({ args, options, allowPositionals: true });
   } catch (err) {
