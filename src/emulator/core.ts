@@ -1,3 +1,4 @@
+import { AccountLimiter } from './account-limit';
 import { ActionRegistry } from './actions';
 import { EmulatorClock } from './clock';
 import { FaultRules } from './faults';
@@ -20,6 +21,8 @@ export class EmulatorCore {
   readonly idempotency = new IdempotencyKeys(this.clock);
   readonly pageTokens = new PageTokens();
   readonly faults = new FaultRules();
+  /** Requests in flight and 429s served past `options.accountLimit`. */
+  readonly accountLimiter = new AccountLimiter();
   /** Requests received, by `METHOD template`. */
   readonly requestCounts = new Map<string, number>();
 
@@ -81,10 +84,14 @@ export class EmulatorCore {
       operations: this.operations.summary(),
       requests: Object.fromEntries(this.requestCounts),
       faultsServed: this.faults.servedCounts(),
+      throttled: this.accountLimiter.throttled,
     };
   }
 
-  /** Forgets every resource, operation, key, fault, count and clock offset (options stay). */
+  /**
+   * Forgets every resource, operation, key, fault, count and clock offset, and refills the
+   * account limit's bucket (options stay).
+   */
   reset(): void {
     this.clock.reset();
     this.state.clear();
@@ -94,5 +101,6 @@ export class EmulatorCore {
     this.idempotency.clear();
     this.faults.reset();
     this.requestCounts.clear();
+    this.accountLimiter.reset();
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountLimitSchema } from './account-limit';
 import { faultRuleSchema } from './faults';
 import { parseOrThrow } from './validation';
 
@@ -59,6 +60,11 @@ const runtimeShape = {
   listingDelayReads: count.optional(),
   /** Log each request to stderr. @default false */
   logRequests: flag.optional(),
+  /**
+   * The account's limit on requests, answered 429/20429 past it (./account-limit.ts); `null`
+   * turns it off. @default null (no limit)
+   */
+  accountLimit: accountLimitSchema.optional(),
 };
 
 /** The options that can change while the emulator runs (`configure()`, `POST /__emulator/config`). */
@@ -89,6 +95,7 @@ export const DEFAULT_RUNTIME_OPTIONS: Readonly<RuntimeOptions> = Object.freeze({
   configurationResultId: false,
   listingDelayReads: 0,
   logRequests: false,
+  accountLimit: null,
 });
 
 /**

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CONCURRENT_REQUESTS_HEADER } from './account-limit';
 import type { BasicAuth } from './auth';
 import type { EmulatorCore } from './core';
 import { EmulatorHttpError, TWILIO_ERROR_CODES, badRequest, notFound } from './errors';
@@ -29,10 +30,10 @@ const STATUS_FAULT_CODES = {
 type Dropped = 'reset, not applied' | 'dropped after applying';
 
 /**
- * The request pipeline: route -> count -> auth -> body -> fault -> settle due work -> handler ->
- * response. Handlers are synchronous over in-memory state, so a request is applied atomically.
- * With `logRequests`, each request is one stderr line: `METHOD url -> status (ms)`, where status
- * is the HTTP status sent, or what a fault did instead of answering.
+ * The request pipeline: route -> count -> auth -> account limit -> body -> fault -> settle due
+ * work -> handler -> response. Handlers are synchronous over in-memory state, so a request is
+ * applied atomically. With `logRequests`, each request is one stderr line: `METHOD url -> status
+ * (ms)`, where status is the HTTP status sent, or what a fault did instead of answering.
  */
 export function createRequestListener(
   parts: ServerParts,
@@ -111,6 +112,12 @@ async function handle(
     );
     return send(res, reply);
   }
+
+  // In flight from here until answered (or dropped); past the account's limit, a 429 instead.
+  const admission = core.accountLimiter.admit(core.options.accountLimit, performance.now());
+  if (!admission.admitted) return send(res, errorReply(admission.refusal));
+  res.once('close', admission.release);
+  if (core.options.accountLimit) res.setHeader(CONCURRENT_REQUESTS_HEADER, String(admission.inFlight));
 
   let request: ApiRequest;
   try {

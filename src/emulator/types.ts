@@ -36,6 +36,8 @@ export interface EmulatorStateSummary {
    * or lost its `rate` roll, counts nothing.
    */
   faultsServed: Record<string, number>;
+  /** 429s (Twilio code 20429) served past the account limit (`accountLimit`), since the start or the last reset. */
+  throttled: number;
 }
 
 export interface RunningEmulator {

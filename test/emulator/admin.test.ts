@@ -21,6 +21,7 @@ describe('admin API over HTTP', () => {
       operations: { total: 1, pending: 0, completed: 1, failed: 0 },
       requests: { 'POST /v1/ControlPlane/Stores': 1, 'GET /v1/ControlPlane/Stores': 1 },
       faultsServed: {},
+      throttled: 0,
     } satisfies EmulatorStateSummary);
   });
 

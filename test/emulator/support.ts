@@ -167,7 +167,7 @@ export const INSTANT: Settling = { operationLatency: { ms: 0 }, actionLatency: {
 /**
  * Forgets every resource, operation, key and fault, and undoes whatever an earlier test changed
  * with `configure()`: `settling` for the latencies, the documented defaults for Retry-After, the
- * configuration ID switches and the listing delay.
+ * configuration ID switches and the listing delay, no account limit.
  * `reset()` alone keeps the options, so a test's `configure()` would leak into the next test.
  */
 export function resetToDefaults(emulator: RunningEmulator, settling: Settling = INSTANT): void {
@@ -178,6 +178,7 @@ export function resetToDefaults(emulator: RunningEmulator, settling: Settling = 
     configurationRelatedId: true,
     configurationResultId: false,
     listingDelayReads: 0,
+    accountLimit: null,
   });
 }
 

@@ -7,11 +7,13 @@ export const ADMIN_PREFIX = '/__emulator/';
 
 /**
  * The admin API, so tests in other processes can script the emulator:
- * - `GET /__emulator/state` — the EmulatorStateSummary (counts, requests, faults served)
+ * - `GET /__emulator/state` — the EmulatorStateSummary (counts, requests, faults served, 429s
+ *   served past the account limit as `throttled`)
  * - `POST /__emulator/faults` — add a FaultRule (the JSON body)
  * - `DELETE /__emulator/faults` — remove every fault
  * - `POST /__emulator/clock` `{ "advanceMs": n }` — move the emulator clock forward
- * - `POST /__emulator/config` — change run-time options (latencies, ID switches, listing delay)
+ * - `POST /__emulator/config` — change run-time options (latencies, ID switches, listing delay,
+ *   account limit)
  * - `POST /__emulator/reset` — forget every resource, operation, key, fault and count
  */
 export function adminRoutes(core: EmulatorCore): Route[] {
