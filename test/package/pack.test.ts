@@ -107,8 +107,9 @@ test('the public entries type-check in the consumer; files behind them are not i
 
 /** The installed package's `orchestrator` command, as `npx orchestrator ...` runs it there. */
 function orchestrator(args: string[], env: NodeJS.ProcessEnv = {}) {
-  // --no: never fetch a package of that name from the registry; the installed one must answer.
-  return run('npx', ['--no', 'orchestrator', ...args], {
+  // --no: never fetch a package of that name from the registry, the installed one must answer;
+  // `--` keeps npx from reading the command's own flags (`--help`) as its own.
+  return run('npx', ['--no', '--', 'orchestrator', ...args], {
     ...options(consumer),
     env: { ...options(consumer).env, ...env },
   });
