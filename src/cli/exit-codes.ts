@@ -12,6 +12,8 @@ export const EXIT = {
   failed: 1,
   /** Bad usage, input or configuration, named: nothing was started. */
   usage: 2,
+  /** `plan` and `drift` (whose errors exit 1): the live state differs from the spec. */
+  changes: 2,
   /** No Temporal server answered at the configured address. */
   temporalUnreachable: 3,
   /** Ctrl-C (128 + SIGINT). */

@@ -11,7 +11,10 @@
 import { EXIT } from './exit-codes';
 import { reportFailure } from './failure';
 import { reportUsageError, UsageError } from './usage-error';
+import { apply } from './verbs/apply';
 import { cancel } from './verbs/cancel';
+import { drift } from './verbs/drift';
+import { plan } from './verbs/plan';
 import { provision } from './verbs/provision';
 import { resolve } from './verbs/resolve';
 import { status } from './verbs/status';
@@ -19,7 +22,10 @@ import { teardown } from './verbs/teardown';
 import { update } from './verbs/update';
 import { TEMPORAL_SETTINGS_HELP, type Verb } from './verbs/verb';
 
-const VERBS = { provision, status, update, teardown, cancel, resolve } satisfies Record<string, Verb>;
+const VERBS = { provision, status, update, teardown, cancel, resolve, plan, apply, drift } satisfies Record<
+  string,
+  Verb
+>;
 
 export type VerbName = keyof typeof VERBS;
 
@@ -34,7 +40,7 @@ function usage(program: string): string {
   const width = Math.max(...Object.keys(VERBS).map((name) => name.length)) + 3;
   const verbs = Object.entries(VERBS).map(([name, verb]) => `  ${name.padEnd(width)}${verb.summary}`);
   return `Provision Twilio Conversation Orchestrator resources through durable Temporal workflows,
-then follow, change, remove or cancel them.
+then follow, change, remove or cancel them; or plan, apply and watch a whole fleet of tenants.
 
 Usage: ${program} VERB [arguments] [--debug]
 
@@ -80,7 +86,11 @@ async function runCommandLine(argv: string[], { program, defaultVerb }: CommandL
     return await verb.run(args);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    return reportUsageError(err, named ? `${program} ${name} --help` : `${program} --help`);
+    return reportUsageError(
+      err,
+      named ? `${program} ${name} --help` : `${program} --help`,
+      verb.usageExitCode,
+    );
   }
 }
 

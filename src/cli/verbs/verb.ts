@@ -3,6 +3,7 @@
  * in one table, in the entry (src/cli/orchestrator.ts); a verb never imports the entry.
  */
 import { DEFAULT_TASK_QUEUE } from '../../workflows/definitions';
+import type { ExitCode } from '../exit-codes';
 
 export interface Verb {
   /** One line, for the list of verbs in `npm run orchestrator -- --help`. */
@@ -15,6 +16,11 @@ export interface Verb {
    * `UsageError` (../usage-error); any other failure rejects, and the entry prints its one line.
    */
   run(args: string[]): Promise<number>;
+  /**
+   * The exit code of a usage error. @default EXIT.usage (2); the fleet verbs, whose 2 means
+   * "changes", exit 1 on every error, as Terraform's detailed exit codes do.
+   */
+  usageExitCode?: ExitCode;
 }
 
 /** The `--task-queue` line of a verb's usage. */
