@@ -51,7 +51,11 @@ test.each([
   },
 ])('$problem: exit 2 naming the variables, never the value, before anything starts', async (setting) => {
   const stateDir = freshStateDir();
-  const run = runScript('src/cli/start.ts', [], cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir, ...setting.env }));
+  const run = runScript(
+    'src/cli/start.ts',
+    [],
+    cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir, ...setting.env }),
+  );
 
   expect(await run.exited).toBe(2);
   expect(run.stderr()).toMatch(/^error: Cannot use the (Orchestrator|Temporal) settings in /);
