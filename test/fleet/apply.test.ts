@@ -220,7 +220,7 @@ test('continues as new past its history threshold: each tenant made once, none t
       const runs: number[] = [];
       let runId: string | undefined;
       for (let run = 0; run < 20; run++) {
-        const history = await bed.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+        const history = await driver.client.workflow.getHandle(workflowId, runId).fetchHistory();
         runs.unshift(history.events?.length ?? 0);
         runId =
           history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;

@@ -2,16 +2,25 @@
  * The fleet workflows on the time-skipping test server against the emulator over HTTP: a spec
  * with unique names, its plan from the account as `readFleetState` reads it (as the library
  * plans), applied through the fleet's workflow (update-with-start, as the library applies).
+ *
+ * In real time: the fleet's workflow is long-lived and sets no timer, so on the test server its
+ * only one is the server's default run timeout, ten years on. The test bed's client skips time
+ * whenever nothing runs while it awaits a result, and the moment between one awaited run's end
+ * and the next call is such a time: the skip lands on that timeout, and the fleet is gone. So
+ * the driver's client never skips; the emulator settles operations on their first poll, after
+ * the 202's one-second Retry-After.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import { isDeepStrictEqual } from 'node:util';
+import { Client, WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { canonicalJson } from '../../src/common/canonical-json';
-import { fleet, fleetApply, readFleetState } from '../../src/workflows';
+import { fleet, fleetApply, fleetDriftCheck, readFleetState } from '../../src/workflows';
 import {
   applyPlanUpdate,
   fleetStateQuery,
   fleetWorkflowId,
   type ApplyOptions,
+  type DriftReport,
   type FleetPlan,
   type FleetSpec,
   type FleetState,
@@ -69,14 +78,19 @@ export function tenants(count: number, options: { onboarding?: (index: number) =
 }
 
 export class FleetDriver {
+  /** A client of the test server that leaves its time alone (see above). */
+  readonly client: Client;
+
   constructor(
-    private readonly bed: TestBed,
+    bed: TestBed,
     private readonly rig: Rig,
-  ) {}
+  ) {
+    this.client = new Client({ connection: bed.env.connection, namespace: bed.env.namespace });
+  }
 
   /** The account as `readFleetState` reads it. */
   async live(): Promise<LiveState> {
-    return this.bed.env.client.workflow.execute(readFleetState, {
+    return this.client.workflow.execute(readFleetState, {
       taskQueue: this.rig.taskQueue,
       workflowId: `read-fleet-state-${randomUUID()}`,
       args: [{}],
@@ -85,7 +99,7 @@ export class FleetDriver {
 
   /** The fleet's workflow; it exists once a plan was applied. */
   handle(spec: Pick<FleetSpec, 'name'>): WorkflowHandle<typeof fleet> {
-    return this.bed.env.client.workflow.getHandle(fleetWorkflowId(spec.name));
+    return this.client.workflow.getHandle(fleetWorkflowId(spec.name));
   }
 
   async state(spec: Pick<FleetSpec, 'name'>): Promise<FleetState> {
@@ -108,15 +122,24 @@ export class FleetDriver {
       args: [{ name: plan.fleet }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
-    const { workflowId } = await this.bed.env.client.workflow.executeUpdateWithStart(applyPlanUpdate, {
+    const { workflowId } = await this.client.workflow.executeUpdateWithStart(applyPlanUpdate, {
       args: options === undefined ? [plan] : [plan, options],
       startWorkflowOperation,
     });
     return workflowId;
   }
 
+  /** A drift check of the fleet, as its Schedule starts one; its report. */
+  async checkDrift(spec: FleetSpec) {
+    return this.client.workflow.execute(fleetDriftCheck, {
+      taskQueue: this.rig.taskQueue,
+      workflowId: `fleet-drift-check-${randomUUID()}`,
+      args: [{ fleet: spec.name, policies: spec.drift }],
+    });
+  }
+
   applyHandle(workflowId: string): WorkflowHandle<typeof fleetApply> {
-    return this.bed.env.client.workflow.getHandle(workflowId);
+    return this.client.workflow.getHandle(workflowId);
   }
 
   /** Applies the plan to its end; the apply's result, and the fleet's state once it took it in. */
@@ -128,12 +151,28 @@ export class FleetDriver {
 
   /** The fleet's state once no apply runs (it takes an ended apply in on its next task). */
   async settled(spec: Pick<FleetSpec, 'name'>): Promise<FleetState> {
-    for (let read = 0; read < 100; read++) {
+    return this.until(spec, 'no apply runs', (state) => state.applying === undefined);
+  }
+
+  /** The fleet's state once the drift check's signal reached it (the check ends once the signal is sent). */
+  async tookIn(spec: Pick<FleetSpec, 'name'>, report: DriftReport): Promise<FleetState> {
+    return this.until(spec, 'the drift report taken in', (state) =>
+      isDeepStrictEqual(state.lastDrift, report),
+    );
+  }
+
+  /** The fleet's state once `holds` is true of it: read every 100 ms, at most 300 times. */
+  async until(
+    spec: Pick<FleetSpec, 'name'>,
+    what: string,
+    holds: (state: FleetState) => boolean,
+  ): Promise<FleetState> {
+    for (let read = 0; read < 300; read++) {
       const state = await this.state(spec);
-      if (state.applying === undefined) return state;
+      if (holds(state)) return state;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`fleet ${spec.name} still applying after 100 reads`);
+    throw new Error(`fleet ${spec.name}: still not "${what}" after 300 reads`);
   }
 }
 

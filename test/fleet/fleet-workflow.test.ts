@@ -7,12 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { fleetDriftCheck } from '../../src/workflows';
 import { FleetDrift } from '../../src/workflows/definitions';
 import {
   applyPlanUpdate,
   fleetApplyWorkflowId,
-  type FleetSpec,
   type ManagedTenant,
 } from '../../src/workflows/fleet/definitions';
 import { currentDetailsOf, useTestBed, withRig, type Rig } from '../workflows/support';
@@ -47,14 +45,6 @@ async function editElsewhere(rig: Rig, managed: ManagedTenant, description: stri
     { idempotencyKey: randomUUID() },
   );
   expect((await rig.api.configurations.getOperation(edit.operationId)).status).toBe('COMPLETED');
-}
-
-async function checkDrift(rig: Rig, spec: FleetSpec) {
-  return bed.env.client.workflow.execute(fleetDriftCheck, {
-    taskQueue: rig.taskQueue,
-    workflowId: `fleet-drift-check-${randomUUID()}`,
-    args: [{ fleet: spec.name, policies: spec.drift }],
-  });
 }
 
 test('applies are serialized: a second one while the first runs is refused naming it, and bad options by field', async () => {
@@ -109,14 +99,17 @@ test('a drift check reports the field that moved: FleetDrift, the state and the 
     const worker = await rig.newWorker();
     await worker.runUntil(async () => {
       const { state } = await driver.apply(await driver.plan(spec));
-      const inSync = await checkDrift(rig, spec);
+      const fleetRun = driver.handle(spec);
+      const driftOf = async () => (await fleetRun.describe()).typedSearchAttributes.get(FleetDrift);
+      const inSync = await driver.checkDrift(spec);
       expect(inSync.tenants).toEqual({});
-      expect((await driver.handle(spec).describe()).typedSearchAttributes.get(FleetDrift)).toBe('in-sync');
+      await driver.tookIn(spec, inSync);
+      expect(await driftOf()).toBe('in-sync');
 
       const managed = state.tenants['tenant-2']!;
       const { configurationId, applied } = managed;
       await editElsewhere(rig, managed, 'Edited elsewhere');
-      const drifted = await checkDrift(rig, spec);
+      const drifted = await driver.checkDrift(spec);
       expect(drifted.tenants).toEqual({
         'tenant-2': {
           fields: [
@@ -124,16 +117,17 @@ test('a drift check reports the field that moved: FleetDrift, the state and the 
           ],
         },
       });
-      const fleetRun = driver.handle(spec);
-      expect((await fleetRun.describe()).typedSearchAttributes.get(FleetDrift)).toBe('drifted');
-      expect((await driver.state(spec)).lastDrift).toEqual(drifted);
+      await driver.tookIn(spec, drifted);
+      expect(await driftOf()).toBe('drifted');
       expect(await currentDetailsOf(fleetRun)).toContain('- `tenant-2`: description (alert)');
       // Alert only: nothing was set back.
       expect((await rig.api.configurations.get(configurationId)).description).toBe('Edited elsewhere');
 
       await editElsewhere(rig, managed, applied.description);
-      expect((await checkDrift(rig, spec)).tenants).toEqual({});
-      expect((await fleetRun.describe()).typedSearchAttributes.get(FleetDrift)).toBe('in-sync');
+      const back = await driver.checkDrift(spec);
+      expect(back.tenants).toEqual({});
+      await driver.tookIn(spec, back);
+      expect(await driftOf()).toBe('in-sync');
     });
   });
 });
@@ -149,7 +143,7 @@ test('a field whose policy is reconcile is set back by an apply the fleet starts
       const { configurationId, applied } = managed;
       await editElsewhere(rig, managed, 'Edited elsewhere');
 
-      const report = await checkDrift(rig, spec);
+      const report = await driver.checkDrift(spec);
       expect(report.tenants['tenant-1']).toEqual({
         fields: [
           {
@@ -160,27 +154,27 @@ test('a field whose policy is reconcile is set back by an apply the fleet starts
           },
         ],
       });
+      // The fleet starts the apply that sets it back on its own, once the report reaches it.
       const reconcile = fleetApplyWorkflowId(spec.name, 2);
+      const after = await driver.until(spec, 'reconciled', (s) => s.lastApply?.workflowId === reconcile);
       const result = await driver.applyHandle(reconcile).result();
       expect(result.outcomes).toEqual([
         expect.objectContaining({ tenantId: 'tenant-1', state: 'done', action: 'update' }),
       ]);
       expect((await rig.api.configurations.get(configurationId)).description).toBe(applied.description);
-
-      const after = await driver.settled(spec);
-      expect(after.lastApply?.workflowId).toBe(reconcile);
       expect(after.tenants['tenant-1']!.applied).toEqual(applied);
       expect(after.tenants['tenant-1']!.version).toBeGreaterThan(state.tenants['tenant-1']!.version);
-      expect((await checkDrift(rig, spec)).tenants).toEqual({});
+      expect((await driver.checkDrift(spec)).tenants).toEqual({});
     });
   });
 });
 
 test('a drift check of a fleet never applied fails, naming it', async () => {
   await withRig(bed, {}, async (rig) => {
+    const driver = new FleetDriver(bed, rig);
     const worker = await rig.newWorker();
     const spec = fleetSpec(tenants(1));
-    const error = await worker.runUntil(rejection(checkDrift(rig, spec)));
+    const error = await worker.runUntil(rejection(driver.checkDrift(spec)));
     expect(error).toBeInstanceOf(WorkflowFailedError);
     let cause: unknown = (error as WorkflowFailedError).cause;
     while (cause instanceof Error && !(cause instanceof ApplicationFailure)) cause = cause.cause;
