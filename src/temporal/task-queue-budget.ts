@@ -19,8 +19,12 @@
  * with different values of that option "thrash with the last poller winning" (its docs), and a
  * limit set through the API takes precedence over it.
  *
- * The server's limiter lets up to one second of the rate through at once after a quiet second
- * (a burst of `rate + 1`), then spaces the tasks `1 / rate` apart.
+ * The limit is on dispatches: each of the queue's partitions gets `rate / partitions` and, after
+ * a quiet second, lets that second's worth plus one through at once, then spaces its tasks. With
+ * one partition (FAIRNESS_SERVER_ARGS, on every server the project starts) that is a burst of
+ * `rate + 1`, then one task every `1 / rate` s; with Temporal's default of four, up to
+ * `rate + 4` at once. Requests follow their dispatch by the worker's latency, so an account
+ * limit needs some room above the rate for the jitter between the two.
  */
 import { hostname } from 'node:os';
 import { isGrpcServiceError, type ConnectionLike } from '@temporalio/client';
@@ -186,16 +190,25 @@ function queueRateLimitOf(
 }
 
 /**
- * What every Temporal server the project runs is started with, beside the budget: fairness
- * (`matching.enableFairness`, off by default through server 1.32), so each tenant's work is
- * dispatched in turn by its `fairnessKey` instead of first come, first served. Priorities
- * (`priorityKey`) need no setting from server 1.31 (`matching.useNewMatcher` is on by default).
+ * What every Temporal server the project runs is started with, beside the budget:
+ * - fairness (`matching.enableFairness`, off by default through server 1.32), so each tenant's
+ *   work is dispatched in turn by its `fairnessKey` instead of first come, first served.
+ *   Priorities (`priorityKey`) need no setting from server 1.31 (`matching.useNewMatcher`);
+ * - one partition per task queue (Temporal's default is four): the rate limit, the priority
+ *   order and the fair turns are then kept across the whole queue, not per partition, and a
+ *   quiet queue's burst is `rate + 1`, not `rate + 4`. One partition dispatches far more than an
+ *   API budget's tens of requests per second. Lowering the partitions of a server whose queues
+ *   already hold tasks in the others would strand those tasks; these servers start with it.
  * As `temporal server start-dev` flags; docker/dynamicconfig/development-sql.yaml sets the same
  * for `npm run cluster` and docker-compose.
  */
 export const FAIRNESS_SERVER_ARGS: readonly string[] = [
   '--dynamic-config-value',
   'matching.enableFairness=true',
+  '--dynamic-config-value',
+  'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueWritePartitions=1',
 ];
 
 /** The SDK's default worker identity, so the server's record names the worker that set the limit. */

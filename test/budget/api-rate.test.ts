@@ -82,11 +82,18 @@ test("the worker's log line says what is in force and where it came from", () =>
   );
 });
 
-test("the cluster's dynamic config turns fairness on, as the dev servers' flags do", () => {
+test("the cluster's dynamic config sets what the dev servers' flags set: fairness, one partition", () => {
   const yamlFile = join(__dirname, '..', '..', 'docker', 'dynamicconfig', 'development-sql.yaml');
   const config = parse(readFileSync(yamlFile, 'utf8')) as Record<string, { value: unknown }[]>;
-  const [flag, setting] = FAIRNESS_SERVER_ARGS;
-  expect(flag).toBe('--dynamic-config-value');
-  expect(setting).toBe('matching.enableFairness=true');
-  expect(config['matching.enableFairness']).toEqual([{ value: true, constraints: {} }]);
+  const flags = FAIRNESS_SERVER_ARGS.filter((_, i) => i % 2 === 0);
+  expect(new Set(flags)).toEqual(new Set(['--dynamic-config-value']));
+  const settings = FAIRNESS_SERVER_ARGS.filter((_, i) => i % 2 === 1).map((setting) => setting.split('='));
+  expect(Object.fromEntries(settings)).toEqual({
+    'matching.enableFairness': 'true',
+    'matching.numTaskqueueReadPartitions': '1',
+    'matching.numTaskqueueWritePartitions': '1',
+  });
+  for (const [key, value] of settings) {
+    expect(config[key!]).toEqual([{ value: JSON.parse(value!) as unknown, constraints: {} }]);
+  }
 });

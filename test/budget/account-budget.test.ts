@@ -1,0 +1,93 @@
+/**
+ * The budget is what keeps a batch inside the account's limit. Against an emulator whose account
+ * limit is 6 requests per second, `npm run worker` with ORCHESTRATOR_API_RATE=4 (set by the worker
+ * on the server) runs a batch of 15 provisionings with no 429 served; without the budget the same
+ * batch is throttled (and still completes, each call retried after its Retry-After).
+ *
+ * Why 4 and not 5: the server limits when calls are dispatched, and a request follows its
+ * dispatch by the worker's latency. After a quiet second the server lets a burst of rate + 1 go
+ * at once, as the account's bucket does with its 6, so a budget of 5 would leave no room for any
+ * jitter between dispatch and request; at 4, a request may lag the others by up to 250 ms.
+ * On a real dev server (server 1.32) with fairness and one task-queue partition.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startProvisioning } from '../../src/client';
+import { cleanEnv, runScript, stopRunningScripts, type Run } from '../cli/processes';
+import { STACK_CREDENTIALS, useDevStack } from '../support/dev-stack';
+import { wallClockInput } from '../support/inputs';
+
+jest.setTimeout(240_000);
+
+const BATCH = 15;
+const API_RATE = 4;
+const ACCOUNT_PER_SECOND = 6;
+
+const stack = useDevStack({ worker: false, emulator: { accountLimit: { perSecond: ACCOUNT_PER_SECOND } } });
+afterEach(stopRunningScripts);
+// Each test's stores from a clean account: it holds at most 15.
+beforeEach(() => stack.emulator.reset());
+
+/** `npm run worker` on a queue of its own, polling (it bundles the workflows first). */
+async function startWorker(taskQueue: string, apiRate?: number): Promise<Run> {
+  const worker = runScript(
+    'src/worker.ts',
+    [],
+    cleanEnv({
+      TEMPORAL_ADDRESS: stack.testEnv.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TWILIO_ORCHESTRATOR_BASE_URL: stack.emulator.url,
+      TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
+      TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
+      ...(apiRate === undefined ? {} : { ORCHESTRATOR_API_RATE: String(apiRate) }),
+    }),
+  );
+  for (let i = 0; i < 1200 && !worker.stdout().includes('[worker] polling'); i += 1) {
+    if (worker.child.exitCode !== null) break;
+    await sleep(100);
+  }
+  if (!worker.stdout().includes('[worker] polling'))
+    throw new Error(`the worker never polled:\n${worker.stdout()}${worker.stderr()}`);
+  return worker;
+}
+
+/**
+ * Runs the batch to its end; every provisioning completes, nothing twice. The worker's first
+ * calls (its first connections) go out late, bunched with the next ones, so one provisioning
+ * warms it first, as a running fleet's worker is; then a quiet second, so the batch meets the
+ * server's full burst and a full account bucket.
+ */
+async function provisionBatch(apiRate?: number): Promise<void> {
+  const taskQueue = `account-budget-${randomUUID()}`;
+  await startWorker(taskQueue, apiRate);
+  await (await startProvisioning(stack.client, wallClockInput(), { taskQueue })).result();
+  stack.emulator.reset();
+  await sleep(1_100);
+
+  const handles = await Promise.all(
+    Array.from({ length: BATCH }, () => startProvisioning(stack.client, wallClockInput(), { taskQueue })),
+  );
+  await Promise.all(handles.map((handle) => handle.result()));
+  expect(stack.emulator.summary()).toMatchObject({
+    stores: BATCH,
+    configurations: BATCH,
+    messagesSent: BATCH,
+  });
+}
+
+/** API requests the emulator received (429s included). */
+function requestsServed(): number {
+  return Object.values(stack.emulator.summary().requests).reduce((sum, count) => sum + count, 0);
+}
+
+test(`with ORCHESTRATOR_API_RATE=${API_RATE} the account (limit ${ACCOUNT_PER_SECOND}/s) serves the batch no 429`, async () => {
+  await provisionBatch(API_RATE);
+  expect(stack.emulator.summary().throttled).toBe(0);
+  // Seven calls per provisioning: many bursts' worth of the account's limit.
+  expect(requestsServed()).toBeGreaterThanOrEqual(BATCH * 7);
+});
+
+test('without the budget the same batch is throttled by the account', async () => {
+  await provisionBatch();
+  expect(stack.emulator.summary().throttled).toBeGreaterThan(0);
+});
