@@ -1,7 +1,8 @@
 /**
  * The library's face for backend code: every lifecycle entry point, one module each under
  * src/lifecycle/ (provision, update, teardown, cancel, resolve), all starting through one
- * start-or-attach rule (src/lifecycle/start-or-attach.ts).
+ * start-or-attach rule (src/lifecycle/start-or-attach.ts), and fleets (src/lifecycle/fleet.ts:
+ * a spec of many tenants planned, applied and checked for drift).
  *
  *     const handle = await startProvisioning(client, input);
  *     const progress = await getProgress(handle);
@@ -40,3 +41,19 @@ export {
   ProvisioningNotFoundError,
   type CancelledProvisioning,
 } from './lifecycle/cancel';
+export {
+  applyFleet,
+  fleetDrift,
+  FleetSpecFileError,
+  getFleetState,
+  loadFleetSpec,
+  parseFleetSpecText,
+  planFleet,
+  readLiveState,
+  scheduleDriftChecks,
+  StalePlanError,
+  type ApplyFleetOptions,
+  type FleetApplyHandle,
+  type FleetOptions,
+  type PlanFleetOptions,
+} from './lifecycle/fleet';

@@ -8,7 +8,7 @@
  * `orchestrator-temporal/workflows`, `orchestrator-temporal/api` (the HTTP client) and
  * `orchestrator-temporal/emulator` (the Orchestrator emulator, to test against).
  */
-// Every entry point of the library: provisioning, and the lifecycle's update, teardown and cancel.
+// Every entry point of the library: provisioning, the lifecycle's update, teardown and cancel, fleets.
 export * from './client';
 export {
   DEFAULT_TASK_QUEUE,
@@ -20,6 +20,9 @@ export {
   StuckOperationId,
   AwaitingDecision,
   LifecycleOperation,
+  FleetDrift,
+  INTERACTIVE_PRIORITY,
+  FLEET_PRIORITY,
   resolveMessageOutcomeUpdate,
   type MessageDecision,
   type ConfigurationIdSource,
@@ -51,3 +54,25 @@ export {
   type TeardownResult,
 } from './workflows/definitions';
 export { InvalidTeardownInputError, type TeardownInput } from './workflows/teardown-input';
+export {
+  fleetWorkflowId,
+  fleetDriftScheduleId,
+  type ApplyOptions,
+  type ApplyProgress,
+  type ApplyResult,
+  type ApplySummary,
+  type DriftPolicy,
+  type DriftReport,
+  type FleetPlan,
+  type FleetSpec,
+  type FleetState,
+  type FleetStoreSpec,
+  type FleetTenantSpec,
+  type LiveState,
+  type PlanItem,
+  type PlanSummary,
+  type StoreOutcome,
+  type TenantOutcome,
+} from './workflows/fleet/definitions';
+export { InvalidFleetSpecError, parseFleetSpec } from './workflows/fleet/spec-input';
+export { FleetPlanError } from './workflows/fleet/plan';
