@@ -22,16 +22,17 @@
  *
  * Options: --tenants N (1000), --stores N (10; at most 13: an account holds 15 stores and the
  * two interactive provisionings make one each), --window N (the apply's default), --timeout-s S
- * (1800, for the whole run). Exits 1 when a target is missed.
+ * (1800, for the whole run). Exits 1 when a target is missed. Payloads are not encrypted: the
+ * worker gets an empty state folder, so no key file of the checkout applies.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
-import type { Client } from '@temporalio/client';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { awaitProvisioning, startProvisioning } from '../src/client';
 import type { EmulatorStateSummary } from '../src/emulator';
-import { applyFleet, getFleetState, planFleet } from '../src/lifecycle/fleet';
+import { applyFleet, planFleet } from '../src/lifecycle/fleet';
 import { FAIRNESS_SERVER_ARGS } from '../src/temporal/task-queue-budget';
 import { resolveTemporalBinary } from '../src/toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../src/workflows/definitions';
@@ -48,19 +49,12 @@ import {
   spanMs,
   sumActions,
 } from './fleet/histories';
-import {
-  emulatorState,
-  faultsTotal,
-  requestsBetween,
-  requestTotal,
-  runQueueWaitSeconds,
-  sampleTreeRss,
-} from './fleet/observe';
+import { emulatorState, faultsTotal, requestsBetween, requestTotal, sampleTreeRss } from './fleet/observe';
 import { report, type FleetMeasurements, type Throttling } from './fleet/report';
 import { benchFleetSpec } from './fleet/spec';
+import { cpuSnapshot, deadlineOf, fleetSettled, parseFleetBenchOptions, sleep, timed } from './fleet/run-kit';
 import { EmulatorTimeline } from './fleet/timeline';
 import {
-  cpuSecondsOf,
   devServerPid,
   emulatorAdmin,
   startEmulatorProcess,
@@ -74,53 +68,8 @@ const OPERATION_MS = 2_000;
 const ONBOARDED = 5;
 const HISTORY_FETCHES_AT_ONCE = 8;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const progress = (line: string) =>
   process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-
-function parseOptions() {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      tenants: { type: 'string', default: '1000' },
-      stores: { type: 'string', default: '10' },
-      window: { type: 'string' },
-      'timeout-s': { type: 'string', default: '1800' },
-    },
-  });
-  const whole = (name: string, text: string, min: number, max: number) => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < min || value > max)
-      throw new Error(`--${name} must be a whole number from ${min} to ${max} (got '${text}')`);
-    return value;
-  };
-  return {
-    tenants: whole('tenants', values.tenants, 1, 100_000),
-    stores: whole('stores', values.stores, 1, 13),
-    window: values.window === undefined ? undefined : whole('window', values.window, 1, 100),
-    timeoutMs: whole('timeout-s', values['timeout-s'], 60, 86_400) * 1000,
-  };
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const startedAt = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - startedAt };
-}
-
-/** CPU seconds used, and spent waiting for a CPU, so far by each named process (one not found counts 0). */
-function cpuSnapshot(
-  pids: Record<string, number | undefined>,
-): Record<string, { busy: number; waited: number }> {
-  return Object.fromEntries(
-    Object.entries(pids).map(([name, pid]) => [
-      name,
-      pid === undefined
-        ? { busy: 0, waited: 0 }
-        : { busy: cpuSecondsOf(pid), waited: runQueueWaitSeconds(pid) },
-    ]),
-  );
-}
 
 const throttlingOf = (state: EmulatorStateSummary): Throttling => ({
   throttled: state.throttled,
@@ -128,23 +77,8 @@ const throttlingOf = (state: EmulatorStateSummary): Throttling => ({
 });
 
 async function main(): Promise<number> {
-  const opts = parseOptions();
-  const deadline = performance.now() + opts.timeoutMs;
-  /** `work`, or an error naming `what` once the run's --timeout-s is spent. */
-  const within = async <T>(what: string, work: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${what}: not done within --timeout-s ${opts.timeoutMs / 1000}`)),
-        Math.max(0, deadline - performance.now()),
-      );
-    });
-    try {
-      return await Promise.race([work, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const opts = parseFleetBenchOptions(process.argv.slice(2));
+  const within = deadlineOf(opts.timeoutMs);
   const startLoad = loadavg()[0] ?? NaN;
   const tag = randomUUID().slice(0, 6);
   const taskQueue = `fleet-bench-${tag}`;
@@ -167,6 +101,7 @@ async function main(): Promise<number> {
     startEmulatorProcess(),
   ]);
   let worker: ChildService | undefined;
+  const stateDir = mkdtempSync(join(tmpdir(), 'fleet-bench-'));
   let rss: { stop(): number } | undefined;
   try {
     await emulatorAdmin(emulator.ready, 'config', {
@@ -175,6 +110,9 @@ async function main(): Promise<number> {
     });
     worker = await startWorkerProcess(testEnv.address, taskQueue, emulator.ready, 'prebuilt', {
       ORCHESTRATOR_API_RATE: String(API_RATE),
+      // A state folder of its own: the checkout's (.local/) may hold the key file `npm start`
+      // wrote, which would encrypt payloads this bench's client cannot read.
+      ORCHESTRATOR_STATE_DIR: stateDir,
     });
     rss = sampleTreeRss(worker.process.pid as number);
     const { client } = testEnv;
@@ -266,7 +204,7 @@ async function main(): Promise<number> {
     progress(`histories read: ${runs.length} apply run(s), ${children.length} provisioning children`);
 
     // Plan again once the fleet's workflow has taken in the apply, then apply again.
-    await fleetSettled(client, spec.name, apply.workflowId, deadline);
+    await within('the fleet taking in the apply', fleetSettled(client, spec.name, apply.workflowId));
     const planAfter = await within(
       'plan after the apply',
       timed(() => planFleet(client, spec, { taskQueue })),
@@ -339,24 +277,10 @@ async function main(): Promise<number> {
   } finally {
     rss?.stop();
     await worker?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
     await emulator.stop();
     await testEnv.teardown();
   }
-}
-
-/** Resolves once the fleet's workflow has merged the apply `workflowId` into its state; throws past `deadline`. */
-async function fleetSettled(
-  client: Client,
-  fleet: string,
-  workflowId: string,
-  deadline: number,
-): Promise<void> {
-  while (performance.now() < deadline) {
-    const state = await getFleetState(client, fleet);
-    if (state && !state.applying && state.lastApply?.workflowId === workflowId) return;
-    await sleep(500);
-  }
-  throw new Error(`fleet ${fleet} did not take in ${workflowId} within --timeout-s`);
 }
 
 main().then(
