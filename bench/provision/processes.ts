@@ -5,7 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEFAULT_EMULATOR_CREDENTIALS } from '../../src/emulator';
 
@@ -16,13 +18,19 @@ export interface ChildService {
   stop(): Promise<void>;
 }
 
-/** Environment of a child: no Temporal or Twilio setting of the caller, plus `extra`. */
+/**
+ * Environment of a child: no Temporal, Twilio or Orchestrator setting of the caller, plus `extra`;
+ * and an empty state folder, so a key file `npm start` left in .local/ does not encrypt what the
+ * benchmark's client reads without keys.
+ */
 function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|TWILIO_)/.test(name)),
+    Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|TWILIO_|ORCHESTRATOR_)/.test(name)),
   );
-  return { ...env, ...extra };
+  return { ...env, ORCHESTRATOR_STATE_DIR: EMPTY_STATE_DIR, ...extra };
 }
+
+const EMPTY_STATE_DIR = mkdtempSync(join(tmpdir(), 'bench-state-'));
 
 /** Spawns `command args` (`name` in errors), resolving once a stdout line matches `readyLine`. */
 async function spawnService(

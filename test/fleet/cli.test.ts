@@ -9,6 +9,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configurationFields } from '../../src/activities/configuration';
+import { FleetDrift } from '../../src/workflows/definitions';
+import {
+  fleetDriftScheduleId,
+  fleetStateQuery,
+  fleetWorkflowId,
+} from '../../src/workflows/fleet/definitions';
 import { OrchestratorClient } from '../../src/api';
 import { cleanEnv, runScript, stopRunningScripts } from '../cli/processes';
 import { startDevStack, STACK_CREDENTIALS, type DevStack } from '../support/dev-stack';
@@ -153,6 +159,30 @@ test('an edit made elsewhere: plan and drift name the tenant and field; a saved 
   expect(stale.code).toBe(1);
   expect(stale.stderr).toMatch(/saved plan of fleet cli-fleet no longer holds.*tenant beta/);
   expect((await configurationNamed('beta support')).description).toBe('Edited again');
+});
+
+test('drift --every installs a Schedule whose check marks the drifted fleet FleetDrift=drifted', async () => {
+  // The previous test left tenant beta edited by hand: a check finds it drifted.
+  const installed = await orchestrator('drift', join(dir, 'fleet.yaml'), '--every', '1h');
+  expect(installed.code).toBe(0);
+  expect(installed.stderr).toContain(
+    'Schedule fleet-drift:cli-fleet checks fleet cli-fleet for drift every 1h.',
+  );
+  const schedule = stack.client.schedule.getHandle(fleetDriftScheduleId('cli-fleet'));
+  const description = await schedule.describe();
+  expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'fleetDriftCheck' });
+  expect(description.spec.intervals).toMatchObject([{ every: 3_600_000 }]);
+
+  await schedule.trigger();
+  const fleetHandle = stack.client.workflow.getHandle(fleetWorkflowId('cli-fleet'));
+  let drifted: unknown;
+  for (let attempt = 0; attempt < 100 && drifted === undefined; attempt += 1) {
+    drifted = (await fleetHandle.describe()).typedSearchAttributes.get(FleetDrift);
+    if (drifted === undefined) await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  expect(drifted).toBe('drifted');
+  expect((await fleetHandle.query(fleetStateQuery)).lastDrift?.tenants).toHaveProperty('beta');
+  await schedule.delete();
 });
 
 test('an invalid spec names the file, the path and the rule; exit 1, nothing started', async () => {
