@@ -8,17 +8,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PREFERRED_PORT } from '../../src/cli/dev-server';
 import type { EmulatorStateSummary } from '../../src/emulator';
 import { loadFleetSpec } from '../../src/lifecycle/fleet';
 import type { ApplyResult, FleetSpec } from '../../src/workflows/fleet/definitions';
 import {
   cleanEnv,
   lastJsonObject,
-  processesMentioning,
   ROOT,
   runCommandLine,
-  stopRunningScripts,
+  secondShellBeside,
+  stopNpmStart,
   type Run,
 } from './processes';
 
@@ -42,22 +41,10 @@ beforeAll(async () => {
     cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir }),
   );
   await start.stderrContains('Ctrl-C stops it');
-  const stderr = start.stderr();
-  const address = /\n {2}Temporal: ([^\s,]+)/.exec(stderr)![1]!;
-  emulatorUrl = /Emulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)![1]!;
-  // As in readme-lifecycle.test.ts: a second shell sets TEMPORAL_ADDRESS only when npm start
-  // had to take another port than 7233.
-  secondShell = cleanEnv({
-    ORCHESTRATOR_STATE_DIR: stateDir,
-    ...(address.endsWith(`:${PREFERRED_PORT}`) ? {} : { TEMPORAL_ADDRESS: address }),
-  });
+  ({ emulatorUrl, env: secondShell } = secondShellBeside(start.stderr(), stateDir));
 });
 
-afterAll(async () => {
-  await stopRunningScripts();
-  if (start) expect(start.stderr()).toContain('\nStopped.\n');
-  expect(processesMentioning(stateDir)).toEqual([]);
-});
+afterAll(() => stopNpmStart(start, stateDir));
 
 test('plans the example fleet, applies it without asking, and shows counts, the result and the run', async () => {
   const stderr = start.stderr();

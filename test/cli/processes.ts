@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PREFERRED_PORT } from '../../src/cli/dev-server';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -160,4 +161,34 @@ export function processesMentioning(text: string): string[] {
       }
     });
   return commandLines.filter((commandLine) => commandLine.includes(text));
+}
+
+/**
+ * A second shell beside `npm start -- --keep-running`, read off its banner: the emulator's URL,
+ * and the environment a person would have there. It shares only the state folder (the same
+ * checkout), and sets TEMPORAL_ADDRESS only when npm start had to take another port than 7233
+ * (another server on this machine): a person would then set it to the one it printed.
+ */
+export function secondShellBeside(
+  npmStartStderr: string,
+  stateDir: string,
+): { emulatorUrl: string; env: NodeJS.ProcessEnv } {
+  const address = /\n {2}Temporal: ([^\s,]+)/.exec(npmStartStderr)![1]!;
+  const emulatorUrl = /Emulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(npmStartStderr)![1]!;
+  const env = cleanEnv({
+    ORCHESTRATOR_STATE_DIR: stateDir,
+    ...(address.endsWith(`:${PREFERRED_PORT}`) ? {} : { TEMPORAL_ADDRESS: address }),
+  });
+  return { emulatorUrl, env };
+}
+
+/**
+ * Ctrl-C to every process group still running, npm start's among them, and waits for each to end;
+ * then checks npm start stopped cleanly (npm itself ends by the signal it was sent, as a shell's
+ * foreground job does) and left no process behind.
+ */
+export async function stopNpmStart(start: Run | undefined, stateDir: string): Promise<void> {
+  await stopRunningScripts();
+  if (start) expect(start.stderr()).toContain('\nStopped.\n');
+  expect(processesMentioning(stateDir)).toEqual([]);
 }

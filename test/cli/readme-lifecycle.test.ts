@@ -11,16 +11,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PREFERRED_PORT } from '../../src/cli/dev-server';
 import { LOCAL_KEY_FILE } from '../../src/codec/configured-keys';
 import type { ProvisionResult } from '../../src/workflows/definitions';
 import {
   cleanEnv,
   lastJsonObject,
-  processesMentioning,
   ROOT,
   runCommandLine,
-  stopRunningScripts,
+  secondShellBeside,
+  stopNpmStart,
   type Run,
 } from './processes';
 
@@ -66,24 +65,11 @@ beforeAll(async () => {
   start = runCommandLine('npm start -- --keep-running', cleanEnv({ ORCHESTRATOR_STATE_DIR: stateDir }));
   await start.stderrContains('Ctrl-C stops it');
   const stderr = start.stderr();
-  const address = /\n {2}Temporal: ([^\s,]+)/.exec(stderr)![1]!;
-  emulatorUrl = /Emulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)![1]!;
   demoWorkflowId = /\nProvisioning (provision-demo-\S+)/.exec(stderr)![1]!;
-  // npm start takes another port when 7233 is busy (another server on this machine): a person
-  // would then set TEMPORAL_ADDRESS to the one it printed; on 7233 the second shell sets nothing.
-  secondShell = cleanEnv({
-    ORCHESTRATOR_STATE_DIR: stateDir,
-    ...(address.endsWith(`:${PREFERRED_PORT}`) ? {} : { TEMPORAL_ADDRESS: address }),
-  });
+  ({ emulatorUrl, env: secondShell } = secondShellBeside(stderr, stateDir));
 });
 
-afterAll(async () => {
-  // Ctrl-C to every process group still running, npm start's among them, and wait for each to end.
-  await stopRunningScripts();
-  // npm ends by the signal it was sent, as a shell's foreground job does; npm start stopped cleanly.
-  if (start) expect(start.stderr()).toContain('\nStopped.\n');
-  expect(processesMentioning(stateDir)).toEqual([]);
-});
+afterAll(() => stopNpmStart(start, stateDir));
 
 test("the README's Lifecycle commands, as written, each exit 0 with no setting of their own", async () => {
   const [provision, update, status, teardown, ...rest] = shellBlock('## Lifecycle');
