@@ -30,44 +30,29 @@ import {
 import { planFleet } from '../../src/workflows/fleet/plan';
 import { CUSTOMER_ADDRESS, SENDER_ADDRESS } from '../support/inputs';
 import type { Rig, TestBed } from '../workflows/support';
+import { fleetSpec as specFixture, tenant as specTenant } from './spec-fixtures';
 
-/** A tenant on store `store`; with `onboarding`, its conversation and welcome message. */
+/** A tenant on store `store` (the pure modules' fixture); with `onboarding`, its conversation and welcome message. */
 export function tenant(id: string, store: string, { onboarding = false } = {}): FleetTenantSpec {
-  return {
-    id,
-    store,
-    configuration: { displayName: `${id} support`, description: `Support line of ${id}` },
-    ...(onboarding
-      ? {
-          onboarding: {
-            conversation: {
-              name: `${id}-welcome`,
-              participants: [
-                { type: 'CUSTOMER', addresses: [{ channel: 'SMS', address: CUSTOMER_ADDRESS }] },
-              ],
-            },
-            message: {
-              from: { address: SENDER_ADDRESS, channel: 'SMS' },
-              to: [{ address: CUSTOMER_ADDRESS, channel: 'SMS' }],
-              text: `Welcome, ${id}`,
-            },
-          },
-        }
-      : {}),
-  };
+  if (!onboarding) return specTenant(id, store);
+  return specTenant(id, store, {
+    onboarding: {
+      conversation: {
+        name: `${id}-welcome`,
+        participants: [{ type: 'CUSTOMER', addresses: [{ channel: 'SMS', address: CUSTOMER_ADDRESS }] }],
+      },
+      message: {
+        from: { address: SENDER_ADDRESS, channel: 'SMS' },
+        to: [{ address: CUSTOMER_ADDRESS, channel: 'SMS' }],
+        text: `Welcome, ${id}`,
+      },
+    },
+  });
 }
 
-/** A fleet of its own name (workflow IDs are unique per test server) on stores `eu` and `us`. */
+/** The fixture's stores `eu` and `us`, with these tenants, under a name of its own (workflow IDs are unique per test server). */
 export function fleetSpec(tenants: FleetTenantSpec[], overrides: Partial<FleetSpec> = {}): FleetSpec {
-  return {
-    name: `fleet-${randomUUID().slice(0, 8)}`,
-    stores: [
-      { displayName: 'eu', description: 'Tenants in Europe' },
-      { displayName: 'us', description: 'Tenants in America' },
-    ],
-    tenants,
-    ...overrides,
-  };
+  return specFixture({ name: `fleet-${randomUUID().slice(0, 8)}`, tenants, ...overrides });
 }
 
 /** `tenant-1` … `tenant-n`, alternating between the stores. */
