@@ -2,6 +2,7 @@
  * Configuration activities. Create carries the Idempotency-Key the workflow generated, so
  * every retry of the activity is the same logical request to the API.
  */
+import { PAGE_SIZES } from '../api/field-rules';
 import type { Configuration, ConfigurationRequest, Operation, OrchestratorApi } from '../api/types';
 import { withinAttempt } from './within-attempt';
 
@@ -95,13 +96,22 @@ export function configurationActivities(api: OrchestratorApi) {
       return api.configurations.getOperation(operationId, withinAttempt());
     },
 
-    /** Every configuration of the store with this display name, across all pages. */
+    /**
+     * Every configuration of the store with this display name, across all pages. The pages are the
+     * API's largest, so a store of up to 1,000 configurations is one request, as the API budget
+     * counts this activity (one dispatch); a larger store costs one more request per 1,000.
+     */
     async findConfigurationsByDisplayName(
       memoryStoreId: string,
       displayName: string,
     ): Promise<ConfigurationCandidate[]> {
       const matches: ConfigurationCandidate[] = [];
-      for await (const configuration of api.configurations.list({ ...withinAttempt(), memoryStoreId })) {
+      const pageSize = PAGE_SIZES.configurations.max;
+      for await (const configuration of api.configurations.list({
+        ...withinAttempt(),
+        memoryStoreId,
+        pageSize,
+      })) {
         // The filter is the server's; checking it again costs nothing and guards a server that ignores it.
         if (configuration.displayName === displayName && configuration.memoryStoreId === memoryStoreId) {
           matches.push({ id: configuration.id, createdAt: configuration.createdAt });

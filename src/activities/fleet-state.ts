@@ -4,6 +4,7 @@
  * API budget (one dispatch per call) counts them exactly, and the workflow walks the pages.
  */
 import { NotFoundError } from '../api/errors';
+import { PAGE_SIZES } from '../api/field-rules';
 import type { ConfigurationRequest, OrchestratorApi, StoreStatus } from '../api/types';
 import { configurationFields } from './configuration';
 import { withinAttempt } from './within-attempt';
@@ -36,8 +37,8 @@ export interface ListedConfiguration {
  * The most each list gives per page (the API's maximum), so an account takes the fewest calls:
  * stores are at most 15 per account, configurations one page per 1,000.
  */
-export const STORE_PAGE_SIZE = 100;
-export const CONFIGURATION_PAGE_SIZE = 1_000;
+const STORE_PAGE_SIZE: number = PAGE_SIZES.memoryStores.max;
+const CONFIGURATION_PAGE_SIZE: number = PAGE_SIZES.configurations.max;
 
 function nextTokenOf(token: string | null | undefined): { nextToken?: string } {
   return token ? { nextToken: token } : {};

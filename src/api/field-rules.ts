@@ -56,6 +56,13 @@ export const STORE_DISPLAY_NAME_MAX_LENGTH = WORKFLOW_ID_MAX_BYTES - 'provision:
 export const STORE_DESCRIPTION_MAX_LENGTH = 128;
 /** Memory stores an account may hold (error 520044 in the API reference); FAILED ones do not count. */
 export const MAX_STORES_PER_ACCOUNT = 15;
+/** `pageSize` of the list endpoints: the API's maximum and the size it uses when none is sent. */
+export const PAGE_SIZES = {
+  memoryStores: { max: 100, default: 50 },
+  configurations: { max: 1000, default: 50 },
+  /** Conversations, and a conversation's communications. */
+  conversations: { max: 1000, default: 50 },
+} as const;
 export const CONFIGURATION_DISPLAY_NAME_MAX_LENGTH = 32;
 export const MAX_STATUS_CALLBACKS = 2;
 export const MAX_INTELLIGENCE_CONFIGURATION_IDS = 5;

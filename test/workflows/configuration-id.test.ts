@@ -36,22 +36,26 @@ test('without related or result ID, the configuration is found by listing the st
   let others: string[] = [];
   const { outcome, summary } = await provision(bed, {}, async (rig: Rig) => {
     const existingStoreId = await createStoreDirectly(rig, `crowded-${randomUUID().slice(0, 8)}`);
-    // 120 configurations of the same store: three pages at the API's default page size of 50.
+    // 1,050 configurations of the same store: two pages at the API's largest page size, 1,000.
     others = [];
-    for (let i = 0; i < 120; i += 1)
-      others.push(await createConfigurationDirectly(rig, existingStoreId, `other ${i}`));
+    for (let batch = 0; batch < 1_050; batch += 50) {
+      const names = Array.from({ length: 50 }, (_, i) => `other ${batch + i}`);
+      others.push(
+        ...(await Promise.all(names.map((name) => createConfigurationDirectly(rig, existingStoreId, name)))),
+      );
+    }
     rig.emulator.configure(NO_ID_FROM_OPERATION);
     return provisionInput({ memoryStore: { existingStoreId } });
   });
   const result = succeeded(outcome);
 
   expect(result.configurationIdResolvedBy).toBe('list');
-  expect(others).toHaveLength(120);
+  expect(others).toHaveLength(1_050);
   expect(others).not.toContain(result.ids.configurationId);
   expect(result.steps['resolve-configuration-id'].polls).toBe(1);
-  // Three pages looked through before creating (the store existed before the run), three after.
-  expect(summary.requests[LIST_CALLS]).toBe(6);
-  expect(summary.configurations).toBe(121);
+  // Two pages looked through before creating (the store existed before the run), two after.
+  expect(summary.requests[LIST_CALLS]).toBe(4);
+  expect(summary.configurations).toBe(1_051);
 });
 
 test('a configuration not listed yet is listed again with backoff until it appears', async () => {

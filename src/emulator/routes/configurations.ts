@@ -3,6 +3,7 @@ import {
   configurationReplaceSchema,
   memoryStoreIdSchema,
 } from '../../api/request-schemas';
+import { PAGE_SIZES } from '../../api/field-rules';
 import type { EmulatorCore } from '../core';
 import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
@@ -122,7 +123,7 @@ function listConfigurations(core: EmulatorCore, request: ApiRequest): ApiReply {
   const { page, meta } = paginate(visible, request.query, core.pageTokens, {
     list: `configurations:${storeFilter ?? '*'}`,
     key: 'configurations',
-    bounds: { max: 1000, default: 50 },
+    bounds: PAGE_SIZES.configurations,
   });
   return { status: 200, body: { configurations: page.map(renderConfiguration), meta } };
 }

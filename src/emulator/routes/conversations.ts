@@ -4,11 +4,11 @@ import { newId } from '../ids';
 import { paginate, queryParam } from '../pagination';
 import type { ApiReply, ApiRequest, Route } from '../router';
 import type { ConversationRecord } from '../state';
+import { PAGE_SIZES } from '../../api/field-rules';
 import { conversationCreateSchema } from '../../api/request-schemas';
 import { parseRequestBody } from '../validation';
 
 const CONVERSATION_STATUSES = ['ACTIVE', 'INACTIVE', 'CLOSED'] as const;
-const LIST_BOUNDS = { max: 1000, default: 50 };
 const conversationCreate = conversationCreateSchema({ checkedBy: 'api' });
 
 /**
@@ -102,7 +102,7 @@ function listConversations(core: EmulatorCore, request: ApiRequest): ApiReply {
   const { page, meta } = paginate(matching, request.query, core.pageTokens, {
     list: `conversations:${[...statuses].sort().join(',')}:${channelId ?? ''}`,
     key: 'conversations',
-    bounds: LIST_BOUNDS,
+    bounds: PAGE_SIZES.conversations,
   });
   return { status: 200, body: { conversations: page.map(renderConversation), meta } };
 }
@@ -139,7 +139,7 @@ function listCommunications(core: EmulatorCore, request: ApiRequest): ApiReply {
   const { page, meta } = paginate(communications, request.query, core.pageTokens, {
     list: `communications:${conversation.id}:${channelId ?? ''}`,
     key: 'communications',
-    bounds: LIST_BOUNDS,
+    bounds: PAGE_SIZES.conversations,
   });
   return { status: 200, body: { communications: page, meta } };
 }

@@ -4,7 +4,7 @@ import { newId } from '../ids';
 import { paginate, queryParam } from '../pagination';
 import type { ApiReply, ApiRequest, Route } from '../router';
 import type { StoreRecord } from '../state';
-import { MAX_STORES_PER_ACCOUNT } from '../../api/field-rules';
+import { MAX_STORES_PER_ACCOUNT, PAGE_SIZES } from '../../api/field-rules';
 import { storeCreateSchema } from '../../api/request-schemas';
 import { parseRequestBody } from '../validation';
 
@@ -85,7 +85,7 @@ function listStores(core: EmulatorCore, request: ApiRequest): ApiReply {
   const { page, meta } = paginate(ids, request.query, core.pageTokens, {
     list: `stores:${order}`,
     key: 'stores',
-    bounds: { max: 100, default: 50 },
+    bounds: PAGE_SIZES.memoryStores,
   });
   return { status: 200, body: { stores: page, meta } };
 }

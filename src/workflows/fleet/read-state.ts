@@ -7,6 +7,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { ListedPage } from '../../activities';
+import { PAGE_SIZES } from '../../api/field-rules';
 import { activities } from '../activity-calls';
 import { FailureType } from '../failure-types';
 import { inputSchema, InvalidInputError, type InputIssue, type InputOf } from '../input-schema';
@@ -38,7 +39,10 @@ const readFleetStateInput = inputSchema(
     z.strictObject({
       /** Items per page. @default the API's maximum: 100 stores, 1,000 configurations */
       pageSize: z
-        .strictObject({ stores: pageSize(100).optional(), configurations: pageSize(1_000).optional() })
+        .strictObject({
+          stores: pageSize(PAGE_SIZES.memoryStores.max).optional(),
+          configurations: pageSize(PAGE_SIZES.configurations.max).optional(),
+        })
         .optional(),
     }),
   InvalidReadFleetStateInputError,
