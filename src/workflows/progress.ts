@@ -30,6 +30,11 @@ export interface ProgressPlan<S extends string> {
   title: string;
   /** The working steps, in order. */
   steps: readonly S[];
+  /**
+   * `at-end`: the step and IDs go to search attributes only when the run ends, not as each step
+   * begins (see `stepSearchAttributes` of the provisioning input). @default 'every-step'
+   */
+  searchAttributes?: 'every-step' | 'at-end';
 }
 
 /** What a step learned: IDs (undefined ones are not known yet) and resource outcomes. */
@@ -69,12 +74,13 @@ export class ProgressTracker<S extends string> {
     return this.step;
   }
 
-  /** Closes the running step (if any) and starts `step`; one search-attribute upsert. */
+  /** Closes the running step (if any) and starts `step`; one search-attribute upsert, unless only `at-end`. */
   begin(step: S): void {
     this.finishRunning('done');
     this.step = step;
     this.steps[step] = { status: 'running', polls: 0, startedAt: Date.now(), elapsedMs: 0 };
-    this.publish(step);
+    if (this.plan.searchAttributes === 'at-end') this.render();
+    else this.publish(step);
   }
 
   /** Marks steps made unnecessary by the input or by what an earlier look found. */

@@ -35,6 +35,7 @@ export async function provisionOrchestrator(rawInput: ProvisionInput): Promise<P
         `Provisioning configuration "${input.configuration.displayName}" with its store` +
         (input.conversation ? ', conversation and first message' : ''),
       steps: PROVISION_STEPS,
+      searchAttributes: input.stepSearchAttributes,
     },
     resolvePollingPolicy(input.polling),
   );

@@ -2,7 +2,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
 import {
+  LifecycleOperation,
   OrchestratorConfigurationId,
   OrchestratorStoreId,
   PROVISION_STEPS,
@@ -21,6 +24,7 @@ import {
 } from './support';
 
 const bed = useTestBed();
+const EventType = temporal.api.enums.v1.EventType;
 
 test('provisions store, configuration, conversation and first message, and reports each step', async () => {
   const input = provisionInput();
@@ -82,6 +86,27 @@ test('provisions store, configuration, conversation and first message, and repor
 
   // Determinism: the recorded history replays against the current workflow code.
   await Worker.runReplayHistory({ workflowBundle: bed.workflowBundle }, history, handle.workflowId);
+});
+
+test('at-end: the run writes its step and IDs to search attributes once, as it ends', async () => {
+  const upsertsOf = async (handle: WorkflowHandle) =>
+    ((await handle.fetchHistory()).events ?? []).filter(
+      (event) => event.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+    ).length;
+  const everyStep = await provision(bed, {}, provisionInput());
+  const atEnd = await provision(bed, {}, provisionInput({ stepSearchAttributes: 'at-end' }));
+  const result = succeeded(atEnd.outcome);
+
+  // One upsert per step reached, and the last one, against a single one.
+  expect(await upsertsOf(everyStep.handle)).toBe(PROVISION_STEPS.length + 1);
+  expect(await upsertsOf(atEnd.handle)).toBe(1);
+  const attributes = (await atEnd.handle.describe()).typedSearchAttributes;
+  expect(attributes.get(LifecycleOperation)).toBe('provision');
+  expect(attributes.get(ProvisioningStep)).toBe('completed');
+  expect(attributes.get(OrchestratorStoreId)).toBe(result.ids.memoryStoreId);
+  expect(attributes.get(OrchestratorConfigurationId)).toBe(result.ids.configurationId);
+  // The steps are all there to see in the result, the progress query and the current details.
+  for (const step of PROVISION_STEPS) expect(result.steps[step].status).toBe('done');
 });
 
 test('an existing store and conversation are used as given: their steps are skipped', async () => {
