@@ -7,11 +7,23 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
-import { applyProgressQuery, type TenantOutcome } from '../../src/workflows/fleet/definitions';
+import { temporal } from '@temporalio/proto';
+import {
+  LifecycleOperation,
+  OrchestratorConfigurationId,
+  OrchestratorStoreId,
+  ProvisioningStep,
+} from '../../src/workflows/definitions';
+import {
+  applyProgressQuery,
+  fleetTenantWorkflowId,
+  type TenantOutcome,
+} from '../../src/workflows/fleet/definitions';
 import { createConfigurationDirectly, currentDetailsOf, useTestBed, withRig } from '../workflows/support';
 import { configurationsByName, FleetDriver, fleetSpec, tenant, tenants } from './fleet-rig';
 
 const bed = useTestBed();
+const EventType = temporal.api.enums.v1.EventType;
 
 function byTenant(outcomes: TenantOutcome[]): Record<string, TenantOutcome> {
   return Object.fromEntries(outcomes.map((outcome) => [outcome.tenantId, outcome]));
@@ -28,7 +40,8 @@ test('makes the stores and tenants, onboarding each tenant that has one once; th
 
       const { result, state } = await driver.apply(plan, { window: 2 });
       expect(result.summary).toEqual({ done: 7, failed: 0, pending: 0, running: 0 });
-      expect(result.stores.map((store) => [store.store, store.state, store.action])).toEqual([
+      // The stores are made at once, so in whichever order they end.
+      expect(result.stores.map((store) => [store.store, store.state, store.action]).sort()).toEqual([
         ['eu', 'done', 'create'],
         ['us', 'done', 'create'],
       ]);
@@ -58,6 +71,23 @@ test('makes the stores and tenants, onboarding each tenant that has one once; th
         expect(managed.conversationId !== undefined).toBe(index < 2);
       }
       expect(state.lastApply).toMatchObject({ summary: result.summary });
+
+      // Each tenant's provisioning started with what is known of it, and wrote its step and IDs
+      // to search attributes once, as it ended (a thousand tenants' upserts at every step cost).
+      for (const { id } of spec.tenants) {
+        const child = driver.client.workflow.getHandle(fleetTenantWorkflowId(spec.name, id, 'create'));
+        const attributes = (await child.describe()).typedSearchAttributes;
+        expect(attributes.get(LifecycleOperation)).toBe('provision');
+        expect(attributes.get(ProvisioningStep)).toBe('completed');
+        expect(attributes.get(OrchestratorStoreId)).toBe(
+          state.stores[spec.tenants.find((t) => t.id === id)!.store]!.id,
+        );
+        expect(attributes.get(OrchestratorConfigurationId)).toBe(state.tenants[id]!.configurationId);
+        const upserts = ((await child.fetchHistory()).events ?? []).filter(
+          (event) => event.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+        );
+        expect(upserts).toHaveLength(1);
+      }
 
       // The same spec again: nothing to do, and applying that changes nothing.
       const again = await driver.plan(spec, { managed: state });

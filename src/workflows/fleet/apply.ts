@@ -4,7 +4,8 @@
  * 1. a saved plan must still hold: the account is read and, if anything the plan touches moved
  *    (a version, a name now taken, a configuration gone), the run fails with `StalePlan` naming
  *    each change, before it changes anything;
- * 2. the stores are made or taken over, one after another (an account holds at most 15);
+ * 2. the stores are made or taken over, all at once (an account holds at most 15, and every
+ *    tenant waits for its store);
  * 3. the tenants' changes go through a sliding window of children (at most `window` at once),
  *    each tenant's failure recorded with the others going on (./apply-steps);
  * 4. the stores the fleet no longer names are removed.
@@ -104,11 +105,13 @@ export async function fleetApply(input: FleetApplyInput): Promise<ApplyResult> {
   for (const outcome of input.carried?.stores ?? [])
     if (outcome.state === 'done' && outcome.action !== 'delete') storeIds.set(outcome.store, outcome.storeId);
 
-  for (const item of items) {
-    if (item.kind !== 'store' || item.action === 'delete') continue;
-    book.started();
-    recordStore(await applyStoreItem(item, fleet));
-  }
+  await Promise.all(
+    items.map(async (item) => {
+      if (item.kind !== 'store' || item.action === 'delete') return;
+      book.started();
+      recordStore(await applyStoreItem(item, fleet));
+    }),
+  );
 
   const context: TenantContext = {
     fleet,
