@@ -125,7 +125,7 @@ export function report(m: FleetMeasurements): { lines: string[]; summary: string
     `   tenants: ${created} created, ${failed.length} failed${failed.length > 0 ? ` (first: ${failed.slice(0, 3).join('; ')})` : ''}`,
     `   requests/s in 1 s samples: median ${(apply.rates[Math.floor(apply.rates.length / 2)] ?? NaN).toFixed(1)}, ` +
       `max ${(apply.rates[apply.rates.length - 1] ?? NaN).toFixed(1)}; over the apply ${(apply.requests / (apply.ms / 1000)).toFixed(1)}`,
-    `   phases: plan and start ${seconds(apply.preludeMs)}; stores ${seconds(apply.storesMs)} (made one after another); ` +
+    `   phases: plan and start ${seconds(apply.preludeMs)}; stores ${seconds(apply.storesMs)} (made all at once); ` +
       `tenants ${seconds(tenantsMs)} at ${(apply.tenantRequests / (tenantsMs / 1000)).toFixed(1)} requests/s (their /v2 requests)`,
     `   the window's bound: ${m.window} tenants in flight × ${perTenant.toFixed(1)} requests each ÷ ${seconds(childMs)} ` +
       `per provisioning child = ${((m.window * perTenant) / (childMs / 1000)).toFixed(1)} requests/s, against the budget's ${m.apiRate}`,
