@@ -1,8 +1,9 @@
 /**
- * The budget is what keeps a batch inside the account's limit. Against an emulator whose account
- * limit is 6 requests per second, `npm run worker` with ORCHESTRATOR_API_RATE=4 (set by the worker
- * on the server) runs a batch of 15 provisionings with no 429 served; without the budget the same
- * batch is throttled (and still completes, each call retried after its Retry-After).
+ * The budget is what keeps a fleet apply inside the account's limit. Against an emulator whose
+ * account limit is 6 requests per second, `npm run worker` with ORCHESTRATOR_API_RATE=4 (set by
+ * the worker on the server) applies a fleet of 12 tenants on 2 stores (two of them onboarded, so
+ * their messages are sent too) with no 429 served; without the budget the same apply is
+ * throttled (and still completes, each call retried after its Retry-After, nothing made twice).
  *
  * Why 4 and not 5: the server limits when calls are dispatched, and a request follows its
  * dispatch by the worker's latency. After a quiet second the server lets a burst of rate + 1 go
@@ -12,14 +13,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startProvisioning } from '../../src/client';
+import { applyFleet, startProvisioning } from '../../src/client';
 import { cleanEnv, runScript, stopRunningScripts, type Run } from '../cli/processes';
+import { fleetSpec, tenants } from '../fleet/fleet-rig';
 import { STACK_CREDENTIALS, useDevStack } from '../support/dev-stack';
 import { wallClockInput } from '../support/inputs';
 
 jest.setTimeout(240_000);
 
-const BATCH = 15;
+const TENANTS = 12;
+/** The first tenants get an onboarding: a conversation and a message sent. */
+const ONBOARDED = 2;
 const API_RATE = 4;
 const ACCOUNT_PER_SECOND = 6;
 
@@ -52,26 +56,33 @@ async function startWorker(taskQueue: string, apiRate?: number): Promise<Run> {
 }
 
 /**
- * Runs the batch to its end; every provisioning completes, nothing twice. The worker's first
- * calls (its first connections) go out late, bunched with the next ones, so one provisioning
- * warms it first, as a running fleet's worker is; then a quiet second, so the batch meets the
- * server's full burst and a full account bucket.
+ * Applies a fleet of its own (the fleet's workflow, `fleet:<name>`, outlives the apply) to its
+ * end: every store and tenant done, each tenant's configuration made once, each onboarding sent
+ * once. The worker's first calls (its first connections) go out late, bunched with the next
+ * ones, so one provisioning warms it first, as a worker that has been running is; then a quiet
+ * second, so the apply meets the server's full burst and a full account bucket.
  */
-async function provisionBatch(apiRate?: number): Promise<void> {
+async function applyTheFleet(apiRate?: number): Promise<void> {
   const taskQueue = `account-budget-${randomUUID()}`;
   await startWorker(taskQueue, apiRate);
   await (await startProvisioning(stack.client, wallClockInput(), { taskQueue })).result();
   stack.emulator.reset();
   await sleep(1_100);
 
-  const handles = await Promise.all(
-    Array.from({ length: BATCH }, () => startProvisioning(stack.client, wallClockInput(), { taskQueue })),
+  const spec = fleetSpec(tenants(TENANTS, { onboarding: (index) => index < ONBOARDED }));
+  const apply = await applyFleet(stack.client, spec, undefined, { taskQueue, window: TENANTS });
+  const result = await apply.result();
+  // Its stores and tenants are the plan's items.
+  expect(result.summary).toEqual({ done: 2 + TENANTS, failed: 0, pending: 0, running: 0 });
+  const configurationIds = result.outcomes.flatMap((outcome) =>
+    outcome.state === 'done' ? [outcome.configurationId] : [],
   );
-  await Promise.all(handles.map((handle) => handle.result()));
+  expect(new Set(configurationIds).size).toBe(TENANTS);
   expect(stack.emulator.summary()).toMatchObject({
-    stores: BATCH,
-    configurations: BATCH,
-    messagesSent: BATCH,
+    stores: 2,
+    configurations: TENANTS,
+    conversations: ONBOARDED,
+    messagesSent: ONBOARDED,
   });
 }
 
@@ -80,14 +91,15 @@ function requestsServed(): number {
   return Object.values(stack.emulator.summary().requests).reduce((sum, count) => sum + count, 0);
 }
 
-test(`with ORCHESTRATOR_API_RATE=${API_RATE} the account (limit ${ACCOUNT_PER_SECOND}/s) serves the batch no 429`, async () => {
-  await provisionBatch(API_RATE);
+test(`with ORCHESTRATOR_API_RATE=${API_RATE} the account (limit ${ACCOUNT_PER_SECOND}/s) serves a fleet apply no 429`, async () => {
+  await applyTheFleet(API_RATE);
   expect(stack.emulator.summary().throttled).toBe(0);
-  // Seven calls per provisioning: many bursts' worth of the account's limit.
-  expect(requestsServed()).toBeGreaterThanOrEqual(BATCH * 7);
+  // At least three calls per tenant (create its configuration, poll the operation, read it back):
+  // six times the account's burst, and more.
+  expect(requestsServed()).toBeGreaterThanOrEqual(TENANTS * 3);
 });
 
-test('without the budget the same batch is throttled by the account', async () => {
-  await provisionBatch();
+test('without the budget the same apply is throttled by the account, and still completes', async () => {
+  await applyTheFleet();
   expect(stack.emulator.summary().throttled).toBeGreaterThan(0);
 });
