@@ -1,8 +1,9 @@
 /**
  * Interactive work before fleet work: behind a low API budget, a provisioning a person starts
- * (INTERACTIVE_PRIORITY) completes before the fleet's provisionings queued ahead of it
- * (FLEET_PRIORITY, one fairnessKey per tenant), instead of waiting its turn behind them. And the
- * lifecycle's starts — provisioning, update, teardown — carry the interactive priority.
+ * (INTERACTIVE_PRIORITY) while a fleet apply has all its tenants' provisionings under way
+ * (children at FLEET_PRIORITY, one fairnessKey per tenant) completes before them, instead of
+ * waiting its turn behind them. And the lifecycle's starts — provisioning, update, teardown —
+ * carry the interactive priority.
  * On a real dev server (server 1.32) with fairness on; one worker with ORCHESTRATOR_API_RATE=4.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,10 +11,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { OrchestratorClient } from '../../src/api';
-import { getProgress, startProvisioning, teardownProvisioning, updateConfiguration } from '../../src/client';
+import {
+  applyFleet,
+  getProgress,
+  startProvisioning,
+  teardownProvisioning,
+  updateConfiguration,
+  type ProvisioningHandle,
+} from '../../src/client';
 import { createWorker } from '../../src/worker';
 import { workflowBundleOptions } from '../../src/workflow-bundle-options';
-import { FLEET_PRIORITY, INTERACTIVE_PRIORITY } from '../../src/workflows/definitions';
+import {
+  FLEET_PRIORITY,
+  INTERACTIVE_PRIORITY,
+  type ProvisionProgress,
+} from '../../src/workflows/definitions';
+import { fleetTenantWorkflowId } from '../../src/workflows/fleet/definitions';
+import { fleetSpec, tenants } from '../fleet/fleet-rig';
 import { useResources } from '../setup/resources';
 import { STACK_CREDENTIALS, useDevStack } from '../support/dev-stack';
 import { wallClockInput } from '../support/inputs';
@@ -22,7 +36,8 @@ jest.setTimeout(180_000);
 
 /** Requests per second for the worker: each tenant's next call waits about TENANTS / RATE s. */
 const RATE = 4;
-const TENANTS = 10;
+/** The fleet's tenants, on its two stores, all in flight at once (the apply's window). */
+const TENANTS = 18;
 
 const resources = useResources();
 const stack = useDevStack({ worker: false });
@@ -61,33 +76,43 @@ async function closedAt(handle: WorkflowHandle): Promise<number> {
   return closeTime.getTime();
 }
 
-test('an interactive provisioning started behind a fleet of queued ones completes before them', async () => {
-  const fleet = await Promise.all(
-    Array.from({ length: TENANTS }, (_, i) =>
-      startProvisioning(stack.client, wallClockInput(), {
-        taskQueue,
-        priority: { priorityKey: FLEET_PRIORITY, fairnessKey: `tenant-${i}` },
-      }),
-    ),
-  );
-  // Every tenant is under way (each has a call queued or running) before the person's starts.
-  for (let i = 0; i < 300; i += 1) {
-    const progress = await Promise.all(fleet.map((handle) => getProgress(handle).catch(() => undefined)));
-    if (progress.every((p) => p?.steps['create-memory-store']?.status === 'done')) break;
+/**
+ * Once every tenant's child is at its configuration step: each has its first call queued or made,
+ * and all of its calls after it (the operation's polls and more) still to come. Read every
+ * 100 ms, at most 300 times.
+ */
+async function everyTenantUnderWay(children: ProvisioningHandle[]): Promise<void> {
+  const started = (p: ProvisionProgress | undefined) =>
+    ['running', 'done'].includes(p?.steps['create-configuration']?.status ?? 'not started');
+  for (let read = 0; read < 300; read += 1) {
+    const progress = await Promise.all(children.map((child) => getProgress(child).catch(() => undefined)));
+    if (progress.every(started)) return;
     await sleep(100);
   }
+  throw new Error("the fleet's tenants were still not all under way after 300 reads");
+}
+
+test("an interactive provisioning started during a fleet apply completes before the fleet's tenants", async () => {
+  const spec = fleetSpec(tenants(TENANTS));
+  const apply = await applyFleet(stack.client, spec, undefined, { taskQueue, window: TENANTS });
+  const children: ProvisioningHandle[] = spec.tenants.map(({ id }) =>
+    stack.client.workflow.getHandle(fleetTenantWorkflowId(spec.name, id, 'create')),
+  );
+  await everyTenantUnderWay(children);
   const interactive = await startProvisioning(stack.client, wallClockInput(), { taskQueue });
 
-  await Promise.all([interactive, ...fleet].map((handle) => handle.result()));
+  const [result] = await Promise.all([apply.result(), interactive.result()]);
+  expect(result.summary).toEqual({ done: 2 + TENANTS, failed: 0, pending: 0, running: 0 });
   const interactiveClosed = await closedAt(interactive);
-  const fleetClosed = await Promise.all(fleet.map(closedAt));
-  const finishedBefore = fleetClosed.filter((time) => time < interactiveClosed).length;
-  // At the fleet's priority it takes its turn with the tenants: it then finished after all ten.
-  expect(finishedBefore).toBeLessThanOrEqual(1);
+  const childrenClosed = await Promise.all(children.map(closedAt));
+  const finishedBefore = childrenClosed.filter((time) => time < interactiveClosed).length;
+  // At the fleet's priority it would take its turn with the tenants, one call in each round of
+  // their keys, and with more calls to make than any of them it then closes after all of them.
+  expect(finishedBefore).toBeLessThanOrEqual(2);
   expect(await priorityOf(interactive)).toMatchObject({ priorityKey: INTERACTIVE_PRIORITY });
-  const fleetPriorities = await Promise.all(fleet.map(priorityOf));
-  expect(fleetPriorities.map((p) => [p?.priorityKey, p?.fairnessKey])).toEqual(
-    fleet.map((_, i) => [FLEET_PRIORITY, `tenant-${i}`]),
+  const childPriorities = await Promise.all(children.map(priorityOf));
+  expect(childPriorities.map((p) => [p?.priorityKey, p?.fairnessKey])).toEqual(
+    spec.tenants.map(({ id }) => [FLEET_PRIORITY, id]),
   );
 });
 
