@@ -22,8 +22,9 @@ import {
 } from '@temporalio/client';
 import type { Duration, Priority } from '@temporalio/common';
 import { canonicalJson } from '../common/canonical-json';
+import { readApiBudget } from '../temporal/task-queue-budget';
 import { DEFAULT_TASK_QUEUE, INTERACTIVE_PRIORITY } from '../workflows/definitions';
-import type { fleetApply } from '../workflows/fleet/apply';
+import { windowForApiRate, type fleetApply } from '../workflows/fleet/apply';
 import {
   applyPlanUpdate,
   applyProgressQuery,
@@ -137,16 +138,17 @@ export async function applyFleet(
     const changes = planDifferences(saved, plan);
     if (changes.length > 0) throw new StalePlanError(spec.name, changes);
   }
+  const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const start = new WithStartWorkflowOperation<typeof fleetWorkflow>('fleet', {
     workflowId: fleetWorkflowId(spec.name),
-    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    taskQueue,
     args: [{ name: spec.name }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     priority: options.priority ?? { priorityKey: INTERACTIVE_PRIORITY },
     staticSummary: `Fleet ${spec.name}: what it manages, its applies one at a time, its drift`,
   });
   const applyOptions: ApplyOptions = {
-    window: options.window,
+    window: options.window ?? (await windowForBudgetOf(client, taskQueue)),
     continueAsNewAfterEvents: options.continueAsNewAfterEvents,
   };
   const { workflowId } = await client.workflow.executeUpdateWithStart(applyPlanUpdate, {
@@ -161,6 +163,12 @@ export async function applyFleet(
     progress: () => handle.query(applyProgressQuery),
     result: () => handle.result(),
   };
+}
+
+/** The window for the API budget the task queue's workers set on the server (`windowForApiRate`). */
+async function windowForBudgetOf(client: Client, taskQueue: string): Promise<number> {
+  const limit = await readApiBudget(client.connection, { namespace: client.options.namespace, taskQueue });
+  return windowForApiRate(limit?.requestsPerSecond);
 }
 
 /** Where the live state differs from what the fleet last applied; changes nothing. */

@@ -3,6 +3,7 @@
  * activities at start — `npm run worker`, `npm start`'s own worker, `createWorker` — and the
  * server reports it, to the API and to `temporal task-queue config get`. Unset leaves a limit
  * set earlier; `unlimited` removes it; a bad value stops the process before it starts anything.
+ * `applyFleet` reads it back to size its window.
  * On a real dev server (Temporal CLI 1.9.1, server 1.32) with fairness on.
  */
 import { execFile } from 'node:child_process';
@@ -13,8 +14,15 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
 import { OrchestratorClient } from '../../src/api';
 import { resolveTemporalBinary } from '../../src/toolchain/temporal-binaries';
+import { applyFleet } from '../../src/lifecycle/fleet';
 import { createWorker } from '../../src/worker';
 import { workflowBundleOptions } from '../../src/workflow-bundle-options';
+import {
+  DEFAULT_APPLY_WINDOW,
+  MAX_APPLY_WINDOW,
+  type FleetApplyInput,
+} from '../../src/workflows/fleet/apply';
+import { fleetSpec, tenants } from '../fleet/fleet-rig';
 import { cleanEnv, runScript, stopRunningScripts, type Run } from '../cli/processes';
 import { useResources } from '../setup/resources';
 import { STACK_CREDENTIALS, useDevStack } from '../support/dev-stack';
@@ -157,4 +165,36 @@ test('createWorker: an unset apiRate leaves the limit another worker set; unlimi
   await startAndStop('unlimited');
   expect(await reportedLimit(taskQueue)).toMatchObject({ requestsPerSecond: undefined });
   expect((await configFromCli(taskQueue)).queueRateLimit?.rateLimit).toBeUndefined();
+});
+
+test("applyFleet's window follows the budget the workers set: twice its rate, 20 without one", async () => {
+  const api = new OrchestratorClient({
+    credentials: STACK_CREDENTIALS,
+    conversationsBaseUrl: stack.emulator.url,
+    memoryBaseUrl: stack.emulator.url,
+  });
+  resources.add(() => api.close());
+  /** The window the apply run started with, as its input in the history says. */
+  const windowOfApply = async (apiRate: number | 'unlimited') => {
+    const taskQueue = `budget-window-${randomUUID()}`;
+    const worker = await createWorker({
+      connection: stack.testEnv.nativeConnection,
+      taskQueue,
+      api,
+      workflowBundle,
+      apiRate,
+    });
+    return worker.runUntil(async () => {
+      const spec = fleetSpec(tenants(1));
+      const apply = await applyFleet(stack.client, spec, undefined, { taskQueue });
+      await apply.result();
+      const history = await stack.client.workflow.getHandle(apply.workflowId).fetchHistory();
+      const [payload] = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+      return (JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as FleetApplyInput).options?.window;
+    });
+  };
+
+  expect(await windowOfApply(30)).toBe(60);
+  expect(await windowOfApply(200)).toBe(MAX_APPLY_WINDOW);
+  expect(await windowOfApply('unlimited')).toBe(DEFAULT_APPLY_WINDOW);
 });

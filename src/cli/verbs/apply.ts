@@ -31,7 +31,8 @@ Usage:
   --yes              apply without asking (required without a terminal)
   --prune            also delete what this fleet made or adopted and the spec no longer names
   --plan PLAN        apply exactly this saved plan (plan --out), refused if the account moved since
-  --window N         tenants in flight at once (default 20, at most 100)
+  --window N         tenants in flight at once, at most 100 (default: twice the API budget's
+                     requests per second, from 20 to 100; 20 without a budget)
   --no-wait          print the apply's workflow ID once started, do not follow it
   --task-queue NAME  ${TASK_QUEUE_HELP}
 

@@ -202,7 +202,10 @@ export interface ApplyResult {
 
 /** How an apply runs; the plan says what it does. */
 export interface ApplyOptions {
-  /** Tenants in flight at once (children). @default 20, at most 100 */
+  /**
+   * Tenants in flight at once (children), at most 100. @default applyFleet's: twice the API
+   * budget's requests per second, from 20 to 100 (`windowForApiRate`); the workflow's own: 20
+   */
   window?: number;
   /**
    * The run's history length past which it drains its window and continues as new (also when
