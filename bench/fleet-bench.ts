@@ -21,7 +21,7 @@
  *    history (target <= 12; mean and max).
  *
  * Options: --tenants N (1000), --stores N (10; at most 13: an account holds 15 stores and the
- * two interactive provisionings make one each), --window N (the apply's default), --timeout-s S
+ * two interactive provisionings make one each), --window N (default: applyFleet's for the budget, 100), --timeout-s S
  * (1800, for the whole run). Exits 1 when a target is missed. Payloads are not encrypted: the
  * worker gets an empty state folder, so no key file of the checkout applies.
  */
@@ -36,10 +36,11 @@ import { applyFleet, planFleet } from '../src/lifecycle/fleet';
 import { FAIRNESS_SERVER_ARGS } from '../src/temporal/task-queue-budget';
 import { resolveTemporalBinary } from '../src/toolchain/temporal-binaries';
 import { SEARCH_ATTRIBUTE_KEYS } from '../src/workflows/definitions';
-import { DEFAULT_APPLY_WINDOW } from '../src/workflows/fleet/apply';
+import { windowForApiRate } from '../src/workflows/fleet/apply';
 import { fleetTenantWorkflowId } from '../src/workflows/fleet/definitions';
 import { inputSequence } from '../test/support/inputs';
 import {
+  applyWindowOf,
   billableActions,
   eventMs,
   mapBounded,
@@ -88,7 +89,8 @@ async function main(): Promise<number> {
     stores: opts.stores,
     onboarded: onboardedCount,
   });
-  const window = opts.window ?? DEFAULT_APPLY_WINDOW;
+  // Unless given, applyFleet's own for the budget the worker sets on the server (read from the run below).
+  const expectedWindow = opts.window ?? windowForApiRate(API_RATE);
 
   const [testEnv, emulator] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
@@ -125,7 +127,7 @@ async function main(): Promise<number> {
     console.log(
       `Fleet benchmark: ${opts.tenants} tenants (${onboardedCount} with onboarding) on ${opts.stores} stores; ` +
         `operations ${OPERATION_MS / 1000} s; ORCHESTRATOR_API_RATE=${API_RATE}; account limit ` +
-        `${ACCOUNT_LIMIT.perSecond}/s and ${ACCOUNT_LIMIT.concurrent} in flight; apply window ${window}\n` +
+        `${ACCOUNT_LIMIT.perSecond}/s and ${ACCOUNT_LIMIT.concurrent} in flight; apply window ${expectedWindow}${opts.window ? '' : " (applyFleet's default for the budget)"}\n` +
         `dev server ${testEnv.address} (fairness on), emulator ${emulator.ready}, ` +
         `worker pid ${worker.process.pid} (bin/orchestrator-worker)\n`,
     );
@@ -154,7 +156,10 @@ async function main(): Promise<number> {
     };
     const cpuBefore = cpuSnapshot(pids);
     const firstSecond = sleep(1_000).then(() => timeline.sample());
-    const apply = await within('apply start', applyFleet(client, spec, undefined, { taskQueue, window }));
+    const apply = await within(
+      'apply start',
+      applyFleet(client, spec, undefined, { taskQueue, window: opts.window }),
+    );
     const items = apply.plan.items.length;
     progress(`apply ${apply.workflowId} started: ${items} items`);
     const result = apply.result();
@@ -184,6 +189,7 @@ async function main(): Promise<number> {
 
     const runs = await within('apply histories', runChain(client, apply.workflowId));
     const firstRun = runs[0]?.events ?? [];
+    const window = applyWindowOf(firstRun) ?? NaN;
     const byEndpoint = requestsBetween(before, after);
     const created = applied.outcomes.filter((o) => o.state === 'done' && o.action === 'create');
     const onboarded = new Set(spec.tenants.filter((tenant) => tenant.onboarding).map((tenant) => tenant.id));

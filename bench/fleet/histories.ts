@@ -103,6 +103,14 @@ export function queueWaits(events: readonly HistoryEvent[]): {
   return waits;
 }
 
+/** The window an apply run was started with, read from its input (payloads unencrypted here). */
+export function applyWindowOf(events: readonly HistoryEvent[]): number | undefined {
+  const payload = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload?.data) return undefined;
+  const input = JSON.parse(Buffer.from(payload.data).toString('utf8')) as { options?: { window?: number } };
+  return input.options?.window;
+}
+
 /** Milliseconds from a history's first event to its first child started (NaN without one). */
 export function msToFirstChild(events: readonly HistoryEvent[]): number {
   const child = events.find(
