@@ -41,7 +41,7 @@ import {
   type LiveState,
 } from '../workflows/fleet/definitions';
 import { driftOf } from '../workflows/fleet/drift';
-import type { fleet as fleetWorkflow } from '../workflows/fleet/fleet';
+import type { FleetInput, fleet as fleetWorkflow } from '../workflows/fleet/fleet';
 import { planFleet as diffFleet } from '../workflows/fleet/plan';
 import type { readFleetState } from '../workflows/fleet/read-state';
 
@@ -100,8 +100,16 @@ export async function planFleet(
   spec: FleetSpec,
   options: PlanFleetOptions = {},
 ): Promise<FleetPlan> {
+  return (await planWithState(client, spec, options)).plan;
+}
+
+async function planWithState(client: Client, spec: FleetSpec, options: PlanFleetOptions) {
   const [live, state] = await Promise.all([readLiveState(client, options), getFleetState(client, spec.name)]);
-  return diffFleet(spec, live, state, { prune: options.prune ?? false, specDigest: specDigestOf(spec) });
+  const plan = diffFleet(spec, live, state, {
+    prune: options.prune ?? false,
+    specDigest: specDigestOf(spec),
+  });
+  return { plan, state };
 }
 
 export interface ApplyFleetOptions extends PlanFleetOptions, ApplyOptions {
@@ -133,7 +141,10 @@ export async function applyFleet(
   saved?: FleetPlan,
   options: ApplyFleetOptions = {},
 ): Promise<FleetApplyHandle> {
-  const plan = await planFleet(client, spec, { ...options, prune: options.prune ?? hasDeletions(saved) });
+  const { plan, state } = await planWithState(client, spec, {
+    ...options,
+    prune: options.prune ?? hasDeletions(saved),
+  });
   if (saved) {
     const changes = planDifferences(saved, plan);
     if (changes.length > 0) throw new StalePlanError(spec.name, changes);
@@ -142,7 +153,7 @@ export async function applyFleet(
   const start = new WithStartWorkflowOperation<typeof fleetWorkflow>('fleet', {
     workflowId: fleetWorkflowId(spec.name),
     taskQueue,
-    args: [{ name: spec.name }],
+    args: [{ name: spec.name, ...resumedFrom(state) }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     priority: options.priority ?? { priorityKey: INTERACTIVE_PRIORITY },
     staticSummary: `Fleet ${spec.name}: what it manages, its applies one at a time, its drift`,
@@ -163,6 +174,20 @@ export async function applyFleet(
     progress: () => handle.query(applyProgressQuery),
     result: () => handle.result(),
   };
+}
+
+/**
+ * What a new fleet workflow starts from when the fleet's last one is closed (terminated, say):
+ * what that run still answers the state query with, less the apply it was running, and its apply
+ * count, so the plan just made from that state holds and no apply's workflow ID is used twice.
+ * While the fleet's workflow runs, the start (and this) is ignored.
+ */
+function resumedFrom(state: FleetState | undefined): Omit<FleetInput, 'name'> {
+  if (!state) return {};
+  const { applying, ...rest } = state;
+  const lastApply = applying?.workflowId ?? state.lastApply?.workflowId ?? '';
+  const applies = Number(lastApply.slice(lastApply.lastIndexOf(':') + 1));
+  return { state: rest, ...(Number.isSafeInteger(applies) && applies > 0 ? { applies } : {}) };
 }
 
 /** The window for the API budget the task queue's workers set on the server (`windowForApiRate`). */

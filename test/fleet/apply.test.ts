@@ -14,8 +14,10 @@ import {
   OrchestratorStoreId,
   ProvisioningStep,
 } from '../../src/workflows/definitions';
+import { applyFleet, planFleet } from '../../src/lifecycle/fleet';
 import {
   applyProgressQuery,
+  fleetApplyWorkflowId,
   fleetTenantWorkflowId,
   type TenantOutcome,
 } from '../../src/workflows/fleet/definitions';
@@ -264,7 +266,7 @@ test('continues as new past its history threshold: each tenant made once, none t
 
       expect(result.summary).toEqual({ done: 10, failed: 0, pending: 0, running: 0 });
       expect(result.outcomes.map((o) => o.tenantId).sort()).toEqual(spec.tenants.map((t) => t.id).sort());
-      expect(result.stores.map((s) => s.store)).toEqual(['eu', 'us']);
+      expect(result.stores.map((s) => s.store).sort()).toEqual(['eu', 'us']);
 
       // Audited: one configuration per tenant, one message per onboarding, nothing else.
       const live = await driver.live();
@@ -310,6 +312,34 @@ test('with prune, tenants and stores the spec no longer names are removed (onboa
       expect(rig.emulator.summary()).toMatchObject({ stores: 1, configurations: 1, conversations: 0 });
       expect(after.stores).toEqual({ eu: state.stores['eu'] });
       expect(after.tenants).toEqual({ 'tenant-3': state.tenants['tenant-3'] });
+    });
+  });
+});
+
+test('a fleet whose workflow was terminated applies again from what that run managed: nothing made twice', async () => {
+  await withRig(bed, {}, async (rig) => {
+    const driver = new FleetDriver(bed, rig);
+    const spec = fleetSpec(tenants(2));
+    const worker = await rig.newWorker();
+    await worker.runUntil(async () => {
+      const options = { taskQueue: rig.taskQueue };
+      const first = await applyFleet(driver.client, spec, undefined, options);
+      expect((await first.result()).summary).toMatchObject({ done: 4, failed: 0 });
+      const before = await driver.settled(spec);
+      await driver.handle(spec).terminate('reset by a person');
+
+      // One tenant more, on a store the terminated run made: planned from that run's state.
+      const grown = { ...spec, tenants: tenants(3) };
+      const second = await applyFleet(driver.client, grown, undefined, options);
+      expect(second.plan.items.map((item) => [item.kind, item.action])).toEqual([['tenant', 'create']]);
+      expect(second.workflowId).toBe(fleetApplyWorkflowId(spec.name, 2));
+      expect((await second.result()).summary).toEqual({ done: 1, failed: 0, pending: 0, running: 0 });
+
+      const after = await driver.settled(spec);
+      expect(after.stores).toEqual(before.stores);
+      expect(Object.keys(after.tenants).sort()).toEqual(['tenant-1', 'tenant-2', 'tenant-3']);
+      expect(rig.emulator.summary()).toMatchObject({ stores: 2, configurations: 3 });
+      expect((await planFleet(driver.client, grown, options)).items).toEqual([]);
     });
   });
 });
