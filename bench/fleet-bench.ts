@@ -21,14 +21,13 @@
  *    history (target <= 12; mean and max).
  *
  * Options: --tenants N (1000), --stores N (10; at most 13: an account holds 15 stores and the
- * two interactive provisionings make one each), --window N (default: applyFleet's for the budget, 100), --timeout-s S
- * (1800, for the whole run). Exits 1 when a target is missed. Payloads are not encrypted: the
- * worker gets an empty state folder, so no key file of the checkout applies.
+ * two interactive provisionings make one each), --window N (default: applyFleet's for the
+ * budget, 100), --timeout-s S (1800, for the whole run). Exits 1 when a target is missed.
+ * Payloads are not encrypted: the worker gets an empty state folder (bench/provision/processes),
+ * so no key file of the checkout applies.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { awaitProvisioning, startProvisioning } from '../src/client';
 import type { EmulatorStateSummary } from '../src/emulator';
@@ -103,7 +102,6 @@ async function main(): Promise<number> {
     startEmulatorProcess(),
   ]);
   let worker: ChildService | undefined;
-  const stateDir = mkdtempSync(join(tmpdir(), 'fleet-bench-'));
   let rss: { stop(): number } | undefined;
   try {
     await emulatorAdmin(emulator.ready, 'config', {
@@ -112,9 +110,6 @@ async function main(): Promise<number> {
     });
     worker = await startWorkerProcess(testEnv.address, taskQueue, emulator.ready, 'prebuilt', {
       ORCHESTRATOR_API_RATE: String(API_RATE),
-      // A state folder of its own: the checkout's (.local/) may hold the key file `npm start`
-      // wrote, which would encrypt payloads this bench's client cannot read.
-      ORCHESTRATOR_STATE_DIR: stateDir,
     });
     rss = sampleTreeRss(worker.process.pid as number);
     const { client } = testEnv;
@@ -283,7 +278,6 @@ async function main(): Promise<number> {
   } finally {
     rss?.stop();
     await worker?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
     await emulator.stop();
     await testEnv.teardown();
   }
