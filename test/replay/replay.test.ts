@@ -35,7 +35,16 @@ test('the fixtures cover every lifecycle workflow and its failure paths', () => 
   const recorded = fixtures();
   const types = new Set(recorded.map((fixture) => fixture.workflowType));
   expect([...types].sort()).toEqual(
-    expect.arrayContaining(['configurationUpdates', 'provisionOrchestrator', 'teardownOrchestrator']),
+    expect.arrayContaining([
+      'configurationUpdates',
+      'provisionOrchestrator',
+      'teardownOrchestrator',
+      // A fleet's workflow lives as long as the fleet: the runs in flight it must not break.
+      'fleet',
+      'fleetApply',
+      'readFleetState',
+      'fleetDriftCheck',
+    ]),
   );
   // Happy paths, failures, reruns, rollbacks: one fixture per recorded run, many per test file.
   for (const testFile of [
@@ -47,6 +56,9 @@ test('the fixtures cover every lifecycle workflow and its failure paths', () => 
     'rollback',
     'teardown',
     'update-configuration',
+    'apply',
+    'fleet-workflow',
+    'read-state',
   ]) {
     expect(recorded.some((fixture) => fixture.file.startsWith(`${testFile}--`))).toBe(true);
   }
