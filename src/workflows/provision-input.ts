@@ -167,7 +167,7 @@ const provisionInput = inputSchema(
          * Cloud, for runs started by the thousand, like a fleet's tenants). The run's current
          * details and `progress` query show every step either way.
          */
-        stepSearchAttributes: exactly(['every-step', 'at-end']).default('every-step'),
+        stepSearchAttributes: exactly(['every-step', 'at-end']).optional(),
       })
       .check((payload) => {
         // A message needs a conversation to go to, and a conversation is only made to send it.

@@ -43,6 +43,7 @@ test('every problem is reported with its field and rule', () => {
       },
       message: { ...valid.message, to: [], text: ' ' },
       polling: { initialIntervalMs: 5_000, maxIntervalMs: 1_000, jitterRatio: 1 },
+      stepSearchAttributes: 'sometimes',
     }),
   ).toEqual([
     'provisioningId: must be 1-64 characters of letters, digits, dash or underscore',
@@ -53,6 +54,7 @@ test('every problem is reported with its field and rule', () => {
     'message.text: must not be empty or only whitespace or invisible characters',
     'polling.jitterRatio: must be below 1',
     'polling.initialIntervalMs: initialIntervalMs must not exceed maxIntervalMs',
+    'stepSearchAttributes: must be one of every-step, at-end',
   ]);
 });
 
