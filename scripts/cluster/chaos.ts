@@ -282,9 +282,12 @@ async function main(options: Options): Promise<number> {
     pool = workerPool(
       options.workers,
       {
+        // None of the caller's settings: a key file `npm start` left in the checkout's state
+        // folder would make the workers encrypt what this script's client reads without keys.
         ...Object.fromEntries(
-          Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|TWILIO_)/.test(name)),
+          Object.entries(process.env).filter(([name]) => !/^(TEMPORAL_|TWILIO_|ORCHESTRATOR_)/.test(name)),
         ),
+        ORCHESTRATOR_STATE_DIR: stateDir,
         TEMPORAL_ADDRESS: temporal.address,
         TEMPORAL_NAMESPACE: temporal.namespace,
         TEMPORAL_TASK_QUEUE: taskQueue,
