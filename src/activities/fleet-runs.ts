@@ -2,8 +2,7 @@
  * The fleet's activities that talk to Temporal, not to the Orchestrator API: they hand a tenant's
  * patch to its configuration's updates workflow, and read a fleet's state from its workflow.
  * They use the worker's own Temporal client (`Context.current().client`), so they need nothing
- * from `createActivities` but a place in it. Workflows run them as local activities
- * (`temporalCallsWith`), off the task queue whose rate is the API budget.
+ * from `createActivities` but a place in it.
  */
 import { Context } from '@temporalio/activity';
 import {

@@ -18,8 +18,6 @@ export function withHeartbeats<T extends AsyncFunctions>(activities: T): T {
   for (const [name, activity] of Object.entries(activities)) {
     wrapped[name] = async (...args: never[]) => {
       const context = Context.current();
-      // A local activity has no heartbeat: it lives and dies with its workflow task's worker.
-      if (context.info.isLocal) return activity(...args);
       context.heartbeat();
       const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
       try {

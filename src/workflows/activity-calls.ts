@@ -6,12 +6,7 @@
  * Summaries name resources by ID or display name, never a customer's address or message text
  * (they are stored unencrypted).
  */
-import {
-  proxyActivities,
-  proxyLocalActivities,
-  type ActivityOptions,
-  type LocalActivityOptions,
-} from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { OrchestratorActivities } from '../activities';
 import { NON_RETRYABLE_ACTIVITY_FAILURES } from './failure-types';
 
@@ -54,12 +49,8 @@ const singleAttempt: ActivityOptions = {
   retry: { maximumAttempts: 1 },
 };
 
-/** The fleet's calls to Temporal itself, not to the Orchestrator API (src/activities/fleet-runs). */
-type TemporalCallName = 'applyConfigurationPatch' | 'queryFleetState';
-type ApiCalls = Omit<OrchestratorActivities, TemporalCallName>;
-
 type Summaries = {
-  [K in keyof ApiCalls]: (...args: Parameters<ApiCalls[K]>) => string;
+  [K in keyof OrchestratorActivities]: (...args: Parameters<OrchestratorActivities[K]>) => string;
 };
 
 /** The Web UI's line for each activity call. */
@@ -95,18 +86,21 @@ const SUMMARIES: Summaries = {
   listStoreIdsPage: (pageToken) => `list memory stores${pageToken ? ' (next page)' : ''}`,
   getStoreDetails: (storeId) => `read memory store ${storeId} (name)`,
   listConfigurationsPage: (pageToken) => `list configurations${pageToken ? ' (next page)' : ''}`,
+  applyConfigurationPatch: ({ tenantId, configurationId, patch }) =>
+    `update configuration ${configurationId} of tenant ${tenantId}: ${Object.keys(patch).join(', ')}`,
+  queryFleetState: (fleet) => `read the state of fleet ${fleet}`,
 };
 
 /** Activities Temporal must never retry on its own. */
-const SINGLE_ATTEMPT: ReadonlySet<keyof ApiCalls> = new Set(['sendMessage']);
+const SINGLE_ATTEMPT: ReadonlySet<keyof OrchestratorActivities> = new Set(['sendMessage']);
 
 /**
  * The activities as workflows call them: each call with its profile and its summary, and the
  * `priority` given (a fleet tenant's, keyed for fairness); without one, the run's is inherited.
  */
-export function activitiesWith({ priority }: Pick<ActivityOptions, 'priority'>): ApiCalls {
+export function activitiesWith({ priority }: Pick<ActivityOptions, 'priority'>): OrchestratorActivities {
   return Object.fromEntries(
-    (Object.keys(SUMMARIES) as (keyof ApiCalls)[]).map((name) => [
+    (Object.keys(SUMMARIES) as (keyof OrchestratorActivities)[]).map((name) => [
       name,
       (...args: unknown[]) => {
         const summarize = SUMMARIES[name] as (...a: unknown[]) => string;
@@ -119,23 +113,7 @@ export function activitiesWith({ priority }: Pick<ActivityOptions, 'priority'>):
         return (proxy[name] as (...a: unknown[]) => Promise<unknown>)(...args);
       },
     ]),
-  ) as ApiCalls;
+  ) as OrchestratorActivities;
 }
 
 export const activities = activitiesWith({});
-
-/**
- * The fleet's calls to Temporal (a patch handed to a configuration's updates workflow, a fleet's
- * state queried) run as local activities, in the worker that runs the workflow: the API budget is
- * the dispatch rate of the task queue's activities, and these would spend it on no API request.
- * Retried as API calls are; an attempt waits at most 20 s (PATCH_WAIT_MS) and then returns.
- */
-const temporalCall: LocalActivityOptions = {
-  startToCloseTimeout: apiCall.startToCloseTimeout,
-  scheduleToCloseTimeout: apiCall.scheduleToCloseTimeout,
-  retry: apiCall.retry,
-};
-
-export function temporalCallsWith(summary: string): Pick<OrchestratorActivities, TemporalCallName> {
-  return proxyLocalActivities<OrchestratorActivities>({ ...temporalCall, summary });
-}

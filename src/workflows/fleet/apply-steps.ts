@@ -17,7 +17,7 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import type { Priority } from '@temporalio/common';
-import { activities, activitiesWith, temporalCallsWith } from '../activity-calls';
+import { activities, activitiesWith } from '../activity-calls';
 import type { ConfigurationPatch } from '../configuration-input';
 import type { FieldChange } from '../configuration-patch';
 import {
@@ -213,9 +213,7 @@ async function changeTenant(
   const { tenantId, configurationId, changes } = item;
   if (changes.length > 0) {
     const request = { tenantId, configurationId, patch: patchOf(changes), requestId: `fleet-${uuid4()}` };
-    const calls = temporalCallsWith(
-      `update configuration ${configurationId} of tenant ${tenantId}: ${Object.keys(request.patch).join(', ')}`,
-    );
+    const calls = activitiesWith({ priority: fleetPriority(tenantId) });
     let call = 1;
     while ((await calls.applyConfigurationPatch(request)).state === 'waiting') {
       if (++call > MAX_PATCH_CALLS) {

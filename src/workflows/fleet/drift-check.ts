@@ -7,7 +7,7 @@
  * Deterministic: no I/O here.
  */
 import { getExternalWorkflowHandle } from '@temporalio/workflow';
-import { temporalCallsWith } from '../activity-calls';
+import { activities } from '../activity-calls';
 import { driftObservedSignal, fleetWorkflowId, type DriftReport, type FleetSpec } from './definitions';
 import { driftOf } from './drift';
 import { readLiveState } from './read-state';
@@ -19,10 +19,7 @@ export interface FleetDriftCheckInput {
 }
 
 export async function fleetDriftCheck({ fleet, policies }: FleetDriftCheckInput): Promise<DriftReport> {
-  const [live, state] = await Promise.all([
-    readLiveState(),
-    temporalCallsWith(`read the state of fleet ${fleet}`).queryFleetState(fleet),
-  ]);
+  const [live, state] = await Promise.all([readLiveState(), activities.queryFleetState(fleet)]);
   const report = driftOf(state, live, policies);
   await getExternalWorkflowHandle(fleetWorkflowId(fleet)).signal(driftObservedSignal, report);
   return report;
