@@ -3,7 +3,7 @@
  * apply's phases and the rate its window allows, where the 429s fell, and what a tenant's
  * actions are made of.
  */
-import type { ApplyResult, PlanSummary } from '../../src/workflows/fleet/definitions';
+import type { ApplyResult, ApplySummary, PlanSummary } from '../../src/workflows/fleet/definitions';
 import { sumActions, type ActionCount } from './histories';
 
 export const TARGETS = {
@@ -54,6 +54,8 @@ export interface FleetMeasurements {
   midApply: { settledItems: number; ms: number } | undefined;
   planAfter: { ms: number; items: number };
   secondApply: { items: number; changed: number };
+  /** The apply of a change to every tenant's configuration (no target: for information). */
+  change: { ms: number; updates: number; summary: ApplySummary; requests: number; throttled: number };
   peakRssBytes: number;
   applyRuns: { workflowId: string; events: number[]; continuedAsNew: number; actions: number };
   children: {
@@ -203,6 +205,13 @@ export function report(m: FleetMeasurements): { lines: string[]; summary: string
     `   with onboarding (${onboarded.length}): mean ${mean(onboarded.map((c) => c.actions.total)).toFixed(2)}, ` +
       `max ${Math.max(...onboarded.map((c) => c.actions.total))}`,
     `   besides, the apply run's own actions: ${m.applyRuns.actions}, ${(m.applyRuns.actions / Math.max(1, created)).toFixed(2)} per created tenant`,
+    '',
+    `10. A change to every tenant's configuration (its description; no target, for information)`,
+    `   ${m.change.updates} updates planned; applied in ${seconds(m.change.ms)}: ${m.change.summary.done} done, ` +
+      `${m.change.summary.failed} failed; ${m.change.requests} API requests ` +
+      `(${(m.change.requests / Math.max(1, m.change.updates)).toFixed(1)} per tenant), ideal at ${m.apiRate}/s ` +
+      `${seconds((m.change.requests / m.apiRate) * 1000)}, ratio ${(m.change.ms / ((m.change.requests / m.apiRate) * 1000)).toFixed(2)}; ` +
+      `429s ${m.change.throttled}`,
   ];
   const missed = results.filter((result) => !result.ok).map((result) => result.name);
   const summary =
