@@ -167,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
       apiRate,
     });
     const running = worker.run();
+    absorbRelayedInterrupts();
     resources.add('the worker', { close: () => stopWorker(worker, running) });
     // Resolves when a signal (Ctrl-C) has shut the worker down.
     const interrupted = running.then(() => 'interrupted' as const);
@@ -209,6 +210,23 @@ async function main(argv: string[]): Promise<number> {
       log(`warning: closing ${name} failed: ${describeFailureChain(error)}`),
     );
   }
+}
+
+/**
+ * One Ctrl-C reaches this process more than once: from the terminal (to the whole process group),
+ * and relayed by npm and by tsx. The worker's runtime handles the first and, once the worker has
+ * stopped, removes its handler; a relayed copy arriving after that would find none and kill the
+ * process before it says `Stopped.` and closes the dev server and the emulator. Copies within a
+ * second of the first are absorbed; a Ctrl-C after that ends the process at once.
+ */
+function absorbRelayedInterrupts(): void {
+  let first: number | undefined;
+  const onInterrupt = () => {
+    if (first === undefined) first = Date.now();
+    else if (Date.now() - first > 1_000) process.exit(EXIT.interrupted);
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
 }
 
 /** The demo provisioning, followed live, then with `--teardown` removed again. */
