@@ -14,9 +14,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyFleet, startProvisioning } from '../../src/client';
-import { cleanEnv, runScript, stopRunningScripts, type Run } from '../cli/processes';
+import { runScript, stopRunningScripts, type Run } from '../cli/processes';
 import { fleetSpec, tenants } from '../fleet/fleet-rig';
-import { STACK_CREDENTIALS, useDevStack } from '../support/dev-stack';
+import { useDevStack, workerEnvOf } from '../support/dev-stack';
 import { wallClockInput } from '../support/inputs';
 
 jest.setTimeout(240_000);
@@ -37,14 +37,7 @@ async function startWorker(taskQueue: string, apiRate?: number): Promise<Run> {
   const worker = runScript(
     'src/worker.ts',
     [],
-    cleanEnv({
-      TEMPORAL_ADDRESS: stack.testEnv.address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      TWILIO_ORCHESTRATOR_BASE_URL: stack.emulator.url,
-      TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
-      TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
-      ...(apiRate === undefined ? {} : { ORCHESTRATOR_API_RATE: String(apiRate) }),
-    }),
+    workerEnvOf(stack, taskQueue, apiRate === undefined ? {} : { ORCHESTRATOR_API_RATE: String(apiRate) }),
   );
   for (let i = 0; i < 1200 && !worker.stdout().includes('[worker] polling'); i += 1) {
     if (worker.child.exitCode !== null) break;

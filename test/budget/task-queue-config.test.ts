@@ -23,9 +23,9 @@ import {
   type FleetApplyInput,
 } from '../../src/workflows/fleet/apply';
 import { fleetSpec, tenants } from '../fleet/fleet-rig';
-import { cleanEnv, runScript, stopRunningScripts, type Run } from '../cli/processes';
+import { runScript, stopRunningScripts, type Run } from '../cli/processes';
 import { useResources } from '../setup/resources';
-import { STACK_CREDENTIALS, useDevStack } from '../support/dev-stack';
+import { STACK_CREDENTIALS, useDevStack, workerEnvOf } from '../support/dev-stack';
 
 jest.setTimeout(180_000);
 
@@ -74,14 +74,7 @@ async function configFromCli(taskQueue: string): Promise<{ queueRateLimit?: { ra
 }
 
 function workerEnv(taskQueue: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return cleanEnv({
-    TEMPORAL_ADDRESS: stack.testEnv.address,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    TWILIO_ORCHESTRATOR_BASE_URL: stack.emulator.url,
-    TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
-    TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
-    ...extra,
-  });
+  return workerEnvOf(stack, taskQueue, extra);
 }
 
 /** Waits (at most 90 s: the worker bundles the workflows first) until stdout holds `text`. */

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { awaitProvisioning, getProgress, startProvisioning } from '../../src/client';
-import { STACK_CREDENTIALS, startDevStack, type DevStack } from '../support/dev-stack';
+import { STACK_CREDENTIALS, startDevStack, workerEnvOf, type DevStack } from '../support/dev-stack';
 import { wallClockInput } from '../support/inputs';
-import { cleanEnv, runScript, stopRunningScripts } from './processes';
+import { runScript, stopRunningScripts } from './processes';
 
 jest.setTimeout(90_000);
 
@@ -19,17 +19,7 @@ afterEach(stopRunningScripts);
 afterAll(() => stack?.stop());
 
 function startWorker(taskQueue: string) {
-  return runScript(
-    'src/worker.ts',
-    [],
-    cleanEnv({
-      TEMPORAL_ADDRESS: stack.testEnv.address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      TWILIO_ORCHESTRATOR_BASE_URL: stack.emulator.url,
-      TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
-      TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
-    }),
-  );
+  return runScript('src/worker.ts', [], workerEnvOf(stack, taskQueue));
 }
 
 test('SIGTERM drains the worker, it exits 0; the provisioning resumes on the next worker', async () => {

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { awaitProvisioning, startProvisioning } from '../../src/client';
-import { cleanEnv, runScript, stopRunningScripts } from '../cli/processes';
-import { STACK_CREDENTIALS, useDevStack } from '../support/dev-stack';
+import { runScript, stopRunningScripts } from '../cli/processes';
+import { useDevStack, workerEnvOf } from '../support/dev-stack';
 import { wallClockInput } from '../support/inputs';
 import { freePort, scrapeUntil, sum } from './prometheus';
 import { ONE_POLL_RATE_LIMITED, RATE_LIMITED_RETRY_AFTER_SECONDS } from './support';
@@ -25,14 +25,7 @@ test('after two provisionings, /metrics shows their polls, waits, rate limit, me
   runScript(
     'src/worker.ts',
     [],
-    cleanEnv({
-      TEMPORAL_ADDRESS: stack.testEnv.address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      TEMPORAL_METRICS_PROMETHEUS_ADDRESS: address,
-      TWILIO_ORCHESTRATOR_BASE_URL: stack.emulator.url,
-      TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
-      TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
-    }),
+    workerEnvOf(stack, taskQueue, { TEMPORAL_METRICS_PROMETHEUS_ADDRESS: address }),
   );
   const handle = await startProvisioning(stack.testEnv.client, wallClockInput(), { taskQueue });
   await awaitProvisioning(handle);

@@ -17,6 +17,7 @@ import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { OrchestratorClient } from '../../src/api';
+import { cleanEnv } from '../cli/processes';
 import {
   startEmulator,
   type EmulatorCredentials,
@@ -82,6 +83,25 @@ export interface DevStack {
 }
 
 const quietBundlerLogger = new DefaultLogger('ERROR');
+
+/**
+ * The environment of a worker process (`npm run worker`) on the stack: its server, the emulator
+ * and its credentials, `taskQueue`, plus `extra`; none of the caller's settings.
+ */
+export function workerEnvOf(
+  stack: Pick<DevStack, 'testEnv' | 'emulator'>,
+  taskQueue: string,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  return cleanEnv({
+    TEMPORAL_ADDRESS: stack.testEnv.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TWILIO_ORCHESTRATOR_BASE_URL: stack.emulator.url,
+    TWILIO_ACCOUNT_SID: STACK_CREDENTIALS.accountSid,
+    TWILIO_AUTH_TOKEN: STACK_CREDENTIALS.authToken,
+    ...extra,
+  });
+}
 
 export function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const { dataConverter, tracing, ui, dbFile, worker = true } = options;
